@@ -15,9 +15,9 @@ inline constexpr uint8_t kProtocolVersion = 1;
 // One record of a stream. body is a JSON object serialized as text; its schema depends on
 // the stream (see README, wire protocol).
 struct Record {
-  uint64_t seq = 0;    // per (device, stream, epoch), assigned once by the agent's outbox
-  int64_t ts_ms = 0;   // when the agent observed it, Unix milliseconds
-  std::string body;    // JSON object text
+  uint64_t seq = 0;   // per (device, stream, epoch), assigned once by the agent's outbox
+  int64_t ts_ms = 0;  // when the agent observed it, Unix milliseconds
+  std::string body;   // JSON object text
 
   friend bool operator==(const Record&, const Record&) = default;
 };
@@ -40,15 +40,22 @@ struct Batch {
 };
 
 struct CodecLimits {
-  size_t max_message_bytes = 256 * 1024;        // compressed frame as it travels
-  size_t max_decoded_bytes = 4 * 1024 * 1024;   // after decompression
+  size_t max_message_bytes = 256 * 1024;       // compressed frame as it travels
+  size_t max_decoded_bytes = 4 * 1024 * 1024;  // after decompression
   size_t max_records = 10'000;
-  size_t max_body_bytes = 256 * 1024;           // one record's JSON body
+  size_t max_body_bytes = 256 * 1024;  // one record's JSON body
 };
 
 // Frame: "CCB" magic, one version byte, then one zstd frame holding the JSON envelope
 // {"device","stream","epoch","lo","hi","sent_ms","records":[{"seq","ts","body":{...}}]}.
 // The version byte is checked before anything is decompressed.
+//
+// EncodeBatch validates as strictly as DecodeBatch (device id, stream name, record count,
+// seqs strictly increasing inside [lo, hi], each body a JSON object within max_body_bytes
+// and the nesting limit), so a frame it returns is accepted by DecodeBatch with the same
+// limits. Failures: kInvalidArgument "malformed: ..." naming the record, kTooLarge
+// "decompressed_too_large: ..." / "too_large: ..." for the JSON text / the frame. Bodies are
+// embedded verbatim. Thread-safe (one zstd context per thread).
 Result<std::string> EncodeBatch(const Batch& batch, const CodecLimits& limits = {},
                                 int zstd_level = 3);
 
@@ -58,6 +65,11 @@ Result<std::string> EncodeBatch(const Batch& batch, const CodecLimits& limits = 
 // increasing inside [lo, hi], bodies that are not JSON objects: each returns its own
 // message. StatusCode: kTooLarge for size limits, kUnsupported for versions,
 // kInvalidArgument for the rest. Never throws, never allocates beyond the limits.
+// Every failure message starts with its reason word and ": " (see DecodeErrorReason).
+// Record::body is the compact re-serialization of the body object: equal as JSON to what
+// was encoded, byte-equal when that was compact and held no floating-point numbers (Boost.JSON
+// spells 12.5 as 1.25E1). JSON nesting is limited to 32 levels, the envelope's three included.
+// Duplicate object keys are not detected (the last one wins).
 Result<Batch> DecodeBatch(std::string_view frame, const CodecLimits& limits = {});
 
 // Stable short reason for metrics labels, derived from a DecodeBatch failure:

@@ -3,6 +3,47 @@
 #include <utility>
 
 namespace ccc::sqlite {
+namespace {
+
+// One mapping for every failure path, so that a unique-key violation is kAlreadyExists
+// whether it came from Exec or from a prepared statement. Only UNIQUE/PRIMARY KEY are
+// kAlreadyExists: callers treat that code as "duplicate, already stored", which would be
+// wrong for NOT NULL, CHECK or FOREIGN KEY failures.
+Status StatusFor(int rc, std::string message) {
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_ROWID:
+      return Status(StatusCode::kAlreadyExists, std::move(message));
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+    case SQLITE_ERROR:
+    case SQLITE_TOOBIG:
+    case SQLITE_MISMATCH:
+      return InvalidArgument(std::move(message));
+    case SQLITE_FULL:
+      return ResourceExhausted(std::move(message));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Unavailable(std::move(message));
+    case SQLITE_MISUSE:
+    case SQLITE_RANGE:
+      return Internal(std::move(message));
+    default:
+      return DataLoss(std::move(message));
+  }
+}
+
+// sqlite3_db_filename may return NULL for temporary and in-memory databases.
+std::string FileNameOf(sqlite3* db) {
+  const char* name = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+  return name != nullptr && *name != '\0' ? name : ":memory:";
+}
+
+}  // namespace
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
@@ -36,17 +77,13 @@ Statement& Statement::BindNull(int index) {
 }
 
 Result<bool> Statement::Step() {
+  if (stmt_ == nullptr) return Internal("sqlite step on an empty statement");
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   sqlite3* db = sqlite3_db_handle(stmt_);
-  const std::string message = std::string("sqlite step failed: ") + sqlite3_errmsg(db) +
-                              " (" + sqlite3_db_filename(db, "main") + ")";
-  const int primary = rc & 0xff;
-  if (primary == SQLITE_CONSTRAINT) return Status(StatusCode::kAlreadyExists, message);
-  if (primary == SQLITE_FULL) return ResourceExhausted(message);
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Unavailable(message);
-  return DataLoss(message);
+  return StatusFor(
+      rc, std::string("sqlite step failed: ") + sqlite3_errmsg(db) + " (" + FileNameOf(db) + ")");
 }
 
 Status Statement::Run() {
@@ -87,15 +124,15 @@ Result<Database> Database::Open(const std::string& path, const OpenOptions& opti
   }
   const int rc = sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    if (!options.create && (rc & 0xff) == SQLITE_CANTOPEN) {
+    if ((options.read_only || !options.create) && (rc & 0xff) == SQLITE_CANTOPEN) {
       return NotFound("cannot open database " + path);
     }
     return db.Error(rc, "open");
   }
   sqlite3_extended_result_codes(db.db_, 1);
   sqlite3_busy_timeout(db.db_, options.busy_timeout_ms);
-  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA cache_size=-" +
-                        std::to_string(options.cache_kib) + ";";
+  std::string pragmas =
+      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-" + std::to_string(options.cache_kib) + ";";
   if (!options.read_only) {
     if (options.wal) pragmas += "PRAGMA journal_mode=WAL;";
     pragmas += options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
@@ -123,9 +160,8 @@ Status Database::Exec(std::string_view sql) {
   const std::string text(sql);
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
   if (rc == SQLITE_OK) return Status::Ok();
-  std::string message = error != nullptr ? error : sqlite3_errstr(rc);
   sqlite3_free(error);
-  return Error(rc, "exec: " + message);
+  return Error(rc, "exec");
 }
 
 Result<Statement> Database::Prepare(std::string_view sql) {
@@ -135,6 +171,8 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   if (rc != SQLITE_OK) {
     return InvalidArgument("cannot prepare SQL on " + path_ + ": " + sqlite3_errmsg(db_));
   }
+  // SQLite returns no statement (and SQLITE_OK) for text that is only whitespace/comments.
+  if (stmt == nullptr) return InvalidArgument("cannot prepare SQL on " + path_ + ": no statement");
   return Statement(stmt);
 }
 
@@ -144,13 +182,7 @@ int Database::Changes() const { return sqlite3_changes(db_); }
 Status Database::Error(int rc, std::string_view what) const {
   std::string message = "sqlite " + std::string(what) + " failed on " + path_ + ": " +
                         (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
-  switch (rc & 0xff) {
-    case SQLITE_FULL: return ResourceExhausted(std::move(message));
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Unavailable(std::move(message));
-    case SQLITE_ERROR: return InvalidArgument(std::move(message));
-    default: return DataLoss(std::move(message));
-  }
+  return StatusFor(rc, std::move(message));
 }
 
 Result<Transaction> Transaction::Begin(Database& db) {
@@ -163,6 +195,7 @@ Transaction::~Transaction() {
 }
 
 Status Transaction::Commit() {
+  if (db_ == nullptr) return Internal("transaction already committed");
   Status status = db_->Exec("COMMIT");
   if (status.ok()) db_ = nullptr;
   return status;

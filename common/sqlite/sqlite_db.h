@@ -54,11 +54,14 @@ struct OpenOptions {
   bool wal = true;
   bool synchronous_full = true;  // FULL: every commit is durable across power loss
   int busy_timeout_ms = 5000;
-  int cache_kib = 2048;          // page cache per connection; the agent keeps this small
+  int cache_kib = 2048;  // page cache per connection; the agent keeps this small
 };
 
-// One SQLite connection. Errors carry the file name and SQLite's message.
-// kDataLoss for I/O, corruption and full-disk failures; kInvalidArgument for SQL mistakes.
+// One SQLite connection. Errors carry the file name and SQLite's message. Codes:
+// kAlreadyExists for UNIQUE/PRIMARY KEY violations; kInvalidArgument for SQL mistakes and
+// other constraint failures; kResourceExhausted for a full disk; kUnavailable for
+// busy/locked; kNotFound for opening a missing file without create (or read-only);
+// kInternal for API misuse; kDataLoss for I/O errors and corruption.
 class Database {
  public:
   static Result<Database> Open(const std::string& path, const OpenOptions& options = {});
