@@ -13,9 +13,17 @@
 
 namespace ccc::agent::outbox {
 
+// Each stored record counts its body bytes plus this much against OutboxOptions::max_bytes
+// (key, seq, timestamp and B-tree overhead), so that many tiny records cannot slip past the
+// bound.
+inline constexpr uint64_t kRowOverheadBytes = 48;
+
 struct OutboxOptions {
-  std::string path;                          // SQLite file; created with its folder if missing
-  uint64_t max_bytes = 64ull * 1024 * 1024;  // bound on stored record bytes (bodies + overhead)
+  std::string path;  // SQLite file; created with its folder if missing
+  // Bound on stored record bytes (bodies + kRowOverheadBytes each). May be lowered between
+  // runs: stored durable records are kept, new durable appends fail until acknowledgements
+  // free room.
+  uint64_t max_bytes = 64ull * 1024 * 1024;
   // Extra room only the events stream may use once the bound is hit, so that "outbox full"
   // and "telemetry thinned" alerts can still be recorded.
   uint64_t alert_reserve_bytes = 256 * 1024;
@@ -29,19 +37,21 @@ struct NewRecord {
 
 struct StreamStats {
   std::string stream;
-  uint64_t depth = 0;               // records stored, not yet acknowledged
+  uint64_t depth = 0;  // records stored, not yet acknowledged
   uint64_t bytes = 0;
-  std::optional<int64_t> oldest_ts_ms;  // of the oldest unsent record
+  std::optional<int64_t> oldest_ts_ms;  // of the oldest record not yet acknowledged
   uint64_t last_acked_seq = 0;
   std::optional<int64_t> last_acked_at_ms;
-  uint64_t dropped = 0;             // telemetry thinned away since the outbox was created
+  // Records of a thinnable stream thinned away, or refused for lack of room, since the
+  // outbox was created. Always 0 for durable streams.
+  uint64_t dropped = 0;
   uint64_t next_seq = 1;
 };
 
 struct OutboxStats {
   uint64_t epoch = 0;
   uint64_t total_bytes = 0;
-  uint64_t max_bytes = 0;
+  uint64_t max_bytes = 0;  // read-only view: the bound the writer last opened the file with
   std::vector<StreamStats> streams;
 };
 
@@ -59,14 +69,19 @@ struct PendingBatch {
 // Guarantees:
 // - Append assigns each record the next seq of its stream, in the same transaction that
 //   stores it (and, with AppendWithCursor, that moves the source's cursor).
-// - Rows are deleted only by Acknowledge, i.e. after the broker acknowledged them.
+// - Rows are deleted only by Acknowledge, i.e. after the broker acknowledged them, or by
+//   thinning (thinnable streams only, below).
 // - Bound: when an append would exceed max_bytes, thinnable streams (protocol::IsThinnable)
 //   are thinned oldest first: every second unsent record of the oldest half is deleted,
 //   repeatedly, and counted in `dropped`. Records already handed out by NextBatch and not
 //   yet acknowledged are never thinned. If that cannot make room, a durable append fails
 //   with kResourceExhausted and stores nothing: the caller pauses its source (the cursor
-//   stays put) and raises an alert.
-// - Any SQLite failure other than "full" returns kDataLoss: the agent stops loudly.
+//   stays put) and raises an alert. A thinnable append that still does not fit is dropped
+//   (counted in `dropped`, cursor moved) and returns Ok.
+// - Any SQLite failure other than "full" returns kDataLoss naming the file: the agent stops
+//   loudly. A full disk returns kResourceExhausted; nothing of the failed call is kept.
+// - A read-only outbox refuses Append, AppendWithCursor, Acknowledge and SetState with
+//   kInvalidArgument.
 //
 // Thread-safety: one instance is used from one thread at a time (the agent's loop);
 // a second process may open the same file read-only for `ccc-agent status`.
@@ -89,8 +104,7 @@ class Outbox {
   // order, at most max_records records and about max_bytes of bodies (at least one record).
   // range_lo is one past the previous batch's range_hi (or last acknowledged seq + 1).
   // Empty optional when nothing is waiting.
-  virtual Result<std::optional<PendingBatch>> NextBatch(std::string_view stream,
-                                                        size_t max_records,
+  virtual Result<std::optional<PendingBatch>> NextBatch(std::string_view stream, size_t max_records,
                                                         size_t max_bytes) = 0;
   // Forget what was handed out but not acknowledged (after a reconnect): the next NextBatch
   // starts again after the last acknowledged seq.
