@@ -11,17 +11,17 @@
 
 namespace ccc::relay::store {
 
-// A record that reached storage, counted for metrics and ingest lag.
+// What one IngestBatches call did, counted for metrics and ingest lag.
 struct IngestOutcome {
-  uint64_t records_stored = 0;
-  uint64_t samples_stored = 0;        // telemetry records turned into monitoring samples
-  uint64_t duplicates_dropped = 0;    // records whose seq was already covered
-  uint64_t unknown_device = 0;        // batches refused because the device is not registered
-  uint64_t invalid_records = 0;       // records whose body did not fit the stream's schema
+  uint64_t records_stored = 0;      // records newly stored, any stream (samples included)
+  uint64_t samples_stored = 0;      // telemetry records turned into monitoring samples
+  uint64_t duplicates_dropped = 0;  // records whose seq was already covered
+  uint64_t unknown_device = 0;      // batches refused because the device is not registered
+  uint64_t invalid_records = 0;     // records whose body did not fit the stream's schema
 };
 
 struct Device {
-  std::string id;        // certificate CN / serial
+  std::string id;  // certificate CN / serial
   int64_t registered_ms = 0;
   bool online = false;
   std::optional<int64_t> last_seen_ms;
@@ -30,7 +30,7 @@ struct Device {
 
 struct Sample {
   int64_t ts_ms = 0;
-  double cpu_pct = 0;          // 0..100, whole host
+  double cpu_pct = 0;  // 0..100, whole host
   uint64_t mem_used_bytes = 0;
   uint64_t mem_total_bytes = 0;
 };
@@ -38,7 +38,7 @@ struct Sample {
 enum class Resolution { kRaw, kMinute, kHour };
 
 struct RollupPoint {
-  int64_t bucket_ms = 0;       // start of the bucket (== ts for raw)
+  int64_t bucket_ms = 0;  // start of the bucket (== ts for raw)
   uint32_t count = 0;
   double cpu_avg = 0, cpu_max = 0;
   double mem_used_avg = 0, mem_used_max = 0;
@@ -81,11 +81,13 @@ class Store {
   virtual Result<std::optional<Device>> FindDevice(const std::string& device) = 0;
   virtual Result<std::vector<Device>> ListDevices() = 0;
 
+  // Points with from_ms <= bucket_ms < to_ms, ascending; raw points have count 1.
   virtual Result<std::vector<RollupPoint>> Samples(const std::string& device, Resolution res,
                                                    int64_t from_ms, int64_t to_ms) = 0;
+  // Records with seq > after_seq, ordered by epoch then seq, at most limit of them.
   virtual Result<std::vector<StoredRecord>> Records(const std::string& device,
-                                                    const std::string& stream,
-                                                    uint64_t after_seq, size_t limit) = 0;
+                                                    const std::string& stream, uint64_t after_seq,
+                                                    size_t limit) = 0;
   virtual Result<uint64_t> CountRecords(const std::string& device, const std::string& stream) = 0;
   virtual Result<uint64_t> CountSamples(const std::string& device) = 0;
 

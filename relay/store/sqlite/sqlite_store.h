@@ -1,0 +1,78 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/sqlite/sqlite_db.h"
+#include "relay/store/store.h"
+
+namespace ccc::relay::store {
+
+namespace sqlite_detail {
+struct WriterStatements;
+struct ReaderStatements;
+}  // namespace sqlite_detail
+
+// The embedded SQLite backend of Store (one file, WAL).
+//
+// Threads: writes (IngestBatches, SetPresence, RegisterDevice, RemoveDevice,
+// ApplyRetention) go through one writer connection under writer_mu_; reads go through a
+// separate read-only connection under reader_mu_, so in WAL mode a reader sees the last
+// committed state and never waits for a long ingest transaction.
+//
+// Storage notes: telemetry bodies must be {"cpu_pct": 0..100, "mem_used_bytes": uint,
+// "mem_total_bytes": uint} (extra keys ignored, byte counts below 2^63); anything else is
+// counted in invalid_records and skipped, its seq still covered. Record seqs and epochs below
+// 2^63 order correctly in Records(); the dedup bookkeeping is exact over all of uint64_t.
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
+  ~SqliteStore() override;
+
+  // records_stored counts every record newly accepted (of any stream, valid sysinfo included);
+  // samples_stored the telemetry subset of them. A batch whose range_lo > range_hi covers only
+  // its records' seqs; records outside [range_lo, range_hi] widen the covered range.
+  Result<IngestOutcome> IngestBatches(const std::vector<protocol::Batch>& batches,
+                                      int64_t now_ms) override;
+
+  // kNotFound when the device is not registered. Also sets last_seen_ms to now_ms.
+  Status SetPresence(const std::string& device, bool online, int64_t now_ms) override;
+  // Idempotent: registering a known device keeps its registered_ms and data.
+  Status RegisterDevice(const std::string& device, int64_t now_ms) override;
+  // kNotFound when unknown. Stored data and dedup state stay; later batches are refused.
+  Status RemoveDevice(const std::string& device) override;
+  Result<std::optional<Device>> FindDevice(const std::string& device) override;
+  Result<std::vector<Device>> ListDevices() override;
+
+  // Points with from_ms <= bucket_ms < to_ms, ascending. Raw points have count 1.
+  Result<std::vector<RollupPoint>> Samples(const std::string& device, Resolution res,
+                                           int64_t from_ms, int64_t to_ms) override;
+  // Records with seq > after_seq (in any epoch), ordered by epoch then seq, at most limit.
+  Result<std::vector<StoredRecord>> Records(const std::string& device, const std::string& stream,
+                                            uint64_t after_seq, size_t limit) override;
+  // Rows in the records table; for "telemetry" the raw samples.
+  Result<uint64_t> CountRecords(const std::string& device, const std::string& stream) override;
+  Result<uint64_t> CountSamples(const std::string& device) override;
+
+  // Deletes raw samples with ts_ms < now - raw_ms, minute and hour buckets starting before
+  // now - minute_ms / hour_ms, per device in chunks of its own transactions, so ingest can
+  // interleave.
+  Result<uint64_t> ApplyRetention(const RetentionPolicy& policy, int64_t now_ms) override;
+  bool Healthy() override;
+
+ private:
+  SqliteStore();
+  Result<uint64_t> DeleteOlderThan(size_t table, int64_t cutoff_ms);
+
+  std::mutex writer_mu_;
+  sqlite::Database writer_;
+  std::unique_ptr<sqlite_detail::WriterStatements> w_;
+
+  std::mutex reader_mu_;
+  sqlite::Database reader_;
+  std::unique_ptr<sqlite_detail::ReaderStatements> r_;
+};
+
+}  // namespace ccc::relay::store
