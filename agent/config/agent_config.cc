@@ -1,0 +1,100 @@
+#include "agent/config/agent_config.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "common/protocol/topic.h"
+
+namespace ccc::agent::config {
+namespace {
+
+using ccc::config::ConfigError;
+using ccc::config::ConfigReader;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kHour{3'600'000};
+constexpr milliseconds kDay = 24 * kHour;
+
+void RequireReadable(const ConfigReader& reader, std::string_view key, const std::string& path) {
+  if (::access(path.c_str(), R_OK) != 0) {
+    throw ConfigError(reader.source() + ": key '" + std::string(key) + "' has value '" + path +
+                      "': file is not readable (" + std::strerror(errno) + ")");
+  }
+}
+
+}  // namespace
+
+AgentConfig ParseAgentConfig(ConfigReader& reader, FileCheck file_check) {
+  AgentConfig c;
+  c.config_file = reader.source();
+
+  c.agent.device_id = reader.String("agent.device_id");
+  if (!protocol::IsValidDeviceId(c.agent.device_id)) {
+    throw ConfigError(c.config_file + ": key 'agent.device_id' has value '" + c.agent.device_id +
+                      "', expected 1..64 characters of [A-Za-z0-9._-] not starting with '.'");
+  }
+  c.agent.data_dir = reader.Path("agent.data_dir");
+  c.agent.log_level =
+      reader.OneOf("agent.log_level", {"trace", "debug", "info", "warn", "error"}, "info");
+
+  auto& m = c.mqtt;
+  m.host = reader.String("mqtt.host", m.host);
+  if (m.host.empty()) {
+    throw ConfigError(c.config_file + ": key 'mqtt.host' has value '', expected a host name");
+  }
+  m.port = static_cast<int>(reader.Int("mqtt.port", 1, 65535, m.port));
+  m.ca_file = reader.Path("mqtt.ca_file");
+  m.cert_file = reader.Path("mqtt.cert_file");
+  m.key_file = reader.Path("mqtt.key_file");
+  m.keep_alive = reader.Duration("mqtt.keep_alive", milliseconds(5'000), kHour, m.keep_alive);
+  m.reconnect_min =
+      reader.Duration("mqtt.reconnect_min", milliseconds(100), kHour, m.reconnect_min);
+  m.reconnect_max = reader.Duration("mqtt.reconnect_max", m.reconnect_min, kDay,
+                                    std::max(m.reconnect_max, m.reconnect_min));
+  m.flush_rate = reader.Double("mqtt.flush_rate", 0, 100'000, m.flush_rate);
+  m.flush_burst = static_cast<int>(reader.Int("mqtt.flush_burst", 1, 100'000, m.flush_burst));
+  m.reconnect_jitter =
+      reader.Duration("mqtt.reconnect_jitter", milliseconds(0), kHour, m.reconnect_jitter);
+  // The relay decodes at most 10 000 records and 4 MiB per batch (protocol::CodecLimits).
+  m.max_batch_records =
+      static_cast<int>(reader.Int("mqtt.max_batch_records", 1, 10'000, m.max_batch_records));
+  m.max_batch_bytes = reader.Bytes("mqtt.max_batch_bytes", 1024, 1024 * 1024, m.max_batch_bytes);
+  m.max_inflight = static_cast<int>(reader.Int("mqtt.max_inflight", 1, 1000, m.max_inflight));
+
+  c.outbox.max_size =
+      reader.Bytes("outbox.max_size", 1024 * 1024, 1024ull * 1024 * 1024 * 1024, c.outbox.max_size);
+  c.outbox.sync_full = reader.OneOf("outbox.sync", {"full", "normal"}, "full") == "full";
+
+  c.sampler.interval =
+      reader.Duration("sampler.interval", milliseconds(100), kHour, c.sampler.interval);
+
+  c.source.kind = reader.OneOf("source.kind", {"simulator"}, "simulator");
+  c.source.serial = reader.String("source.serial", c.agent.device_id);
+  if (c.source.serial.empty() || c.source.serial.size() > 64) {
+    throw ConfigError(c.config_file + ": key 'source.serial' has value '" + c.source.serial +
+                      "', expected 1..64 characters");
+  }
+  c.source.seed =
+      static_cast<uint64_t>(reader.Int("source.seed", 0, std::numeric_limits<int64_t>::max(), 1));
+  c.source.model = reader.String("source.model", c.source.model);
+  c.source.firmware = reader.String("source.firmware", c.source.firmware);
+
+  reader.RejectUnknownKeys();
+
+  if (file_check == FileCheck::kRequireReadable) {
+    RequireReadable(reader, "mqtt.ca_file", m.ca_file);
+    RequireReadable(reader, "mqtt.cert_file", m.cert_file);
+    RequireReadable(reader, "mqtt.key_file", m.key_file);
+  }
+  return c;
+}
+
+AgentConfig LoadAgentConfig(const std::string& path, FileCheck file_check) {
+  auto reader = ConfigReader::FromFile(path);
+  return ParseAgentConfig(reader, file_check);
+}
+
+}  // namespace ccc::agent::config

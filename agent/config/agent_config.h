@@ -1,0 +1,69 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "common/config/config_reader.h"
+
+namespace ccc::agent::config {
+
+// Everything `ccc-agent` reads from its TOML file (config/agent.example.toml explains each
+// key). Durations are milliseconds, sizes bytes, rates messages per second.
+struct AgentConfig {
+  std::string config_file;  // for messages
+
+  struct Agent {
+    std::string device_id;  // = CN of the client certificate
+    std::string data_dir;
+    std::string log_level = "info";
+  } agent;
+
+  struct Mqtt {
+    std::string host = "127.0.0.1";
+    int port = 8883;
+    std::string ca_file;
+    std::string cert_file;
+    std::string key_file;
+    std::chrono::milliseconds keep_alive{30'000};
+    std::chrono::milliseconds reconnect_min{500};
+    std::chrono::milliseconds reconnect_max{60'000};
+    double flush_rate = 50;  // 0 = unlimited
+    int flush_burst = 20;
+    std::chrono::milliseconds reconnect_jitter{5'000};
+    int max_batch_records = 500;
+    uint64_t max_batch_bytes = 64 * 1024;
+    int max_inflight = 32;
+  } mqtt;
+
+  struct Outbox {
+    uint64_t max_size = 64ull * 1024 * 1024;
+    bool sync_full = true;
+  } outbox;
+
+  struct Sampler {
+    std::chrono::milliseconds interval{1'000};
+  } sampler;
+
+  struct Source {
+    std::string kind = "simulator";
+    std::string serial;  // defaults to agent.device_id
+    uint64_t seed = 1;
+    std::string model = "COMtrexx Advanced";
+    std::string firmware = "2.6.6";
+  } source;
+
+  std::string OutboxPath() const { return agent.data_dir + "/outbox.db"; }
+};
+
+// Whether the TLS files must exist and be readable: `run` needs them, `status` does not.
+enum class FileCheck { kRequireReadable, kSkip };
+
+// Reads, validates and rejects unknown keys. Throws ccc::config::ConfigError with a message
+// naming the file, the key and the value.
+AgentConfig ParseAgentConfig(ccc::config::ConfigReader& reader,
+                             FileCheck file_check = FileCheck::kRequireReadable);
+AgentConfig LoadAgentConfig(const std::string& path,
+                            FileCheck file_check = FileCheck::kRequireReadable);
+
+}  // namespace ccc::agent::config
