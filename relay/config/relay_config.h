@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "common/config/config_reader.h"
+#include "common/protocol/batch.h"
+#include "relay/mqtt/mqtt_client.h"
+#include "relay/store/store.h"
+
+namespace ccc::relay::config {
+
+// The relay's configuration file (brief "Config files", Relay). Paths are absolute after
+// loading: ca/cert/key and data_dir resolve against the config file's folder, store.path
+// against data_dir.
+struct RelayConfig {
+  std::string data_dir;
+  std::string log_level = "info";
+
+  std::string http_listen = "127.0.0.1";
+  uint16_t http_port = 8080;  // 0 = any free port
+
+  mqtt::ClientOptions mqtt;  // host, port, tls files, client_id, keep_alive from [mqtt]
+
+  std::string store_backend = "sqlite";
+  std::string store_path;  // absolute
+  bool store_sync_full = true;
+
+  size_t ingest_max_batch_messages = 500;
+  std::chrono::milliseconds ingest_max_batch_delay{20};
+  protocol::CodecLimits codec_limits;  // max_message_bytes, max_decoded_bytes from [ingest]
+
+  store::RetentionPolicy retention;
+};
+
+// Reads and validates every key, then rejects unknown ones. Throws config::ConfigError
+// naming the file, key and value.
+RelayConfig LoadRelayConfig(ccc::config::ConfigReader& reader);
+RelayConfig LoadRelayConfigFile(const std::string& path);
+
+}  // namespace ccc::relay::config
