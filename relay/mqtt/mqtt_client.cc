@@ -132,6 +132,7 @@ struct Connection {
   asio::steady_timer close_timer;
   uint64_t generation;
   Phase phase = Phase::kConnecting;
+  bool warned_receive_maximum = false;
   FrameSplitter splitter;
   std::vector<char> read_buffer;
   // Packets queued while a write is in flight go out together in the next write.
@@ -445,9 +446,14 @@ class Session : public std::enable_shared_from_this<Session> {
                     .retain = packet->retain,
                     .ack_token = 0};
     if (packet->qos == 1) {
-      if (conn->pubacks.size() >= options_.receive_maximum) {
-        return ProtocolError(conn, kReasonReceiveMaximumExceeded,
-                             "more unacknowledged messages than our Receive Maximum");
+      // The spec lets us disconnect here (4.9.0), but Mosquitto 2.0.11 overshoots our
+      // Receive Maximum under load and would do it again after every reconnect, so the
+      // relay would stop storing anything. Accept the message and say so once.
+      if (conn->pubacks.size() >= options_.receive_maximum && !conn->warned_receive_maximum) {
+        conn->warned_receive_maximum = true;
+        spdlog::warn("mqtt: broker exceeded our Receive Maximum ({} unacknowledged messages); "
+                     "continuing",
+                     conn->pubacks.size());
       }
       if (!conn->pubacks.Received(packet->packet_id)) {
         return ProtocolError(
