@@ -1,0 +1,603 @@
+#!/usr/bin/python3
+"""`make bench`: runs every benchmark and writes <build-dir>/bench/results.json (one flat
+object of named figures, plus "machine", "timestamp" and "errors") and a readable table
+(stdout and <build-dir>/bench/results.txt). tests/bench/README.md says what each figure
+means and how it is measured.
+
+A benchmark that fails leaves its figures null with a note under "errors"; the others still
+run, and the script exits non-zero at the end. Every process it starts is stopped on exit,
+also on Ctrl-C.
+
+Environment: BENCH_SOAK_SECONDS (agent/collectd footprint window, default 120),
+BENCH_INGEST_SECONDS (relay ingest window at the target load, default 40; the overload
+window is half of it, at least 10), BENCH_INGEST_AGENTS (1000), BENCH_INGEST_RATE
+(batches/s per simulated agent at the target load, 1.0), BENCH_INGEST_OVERLOAD_RATE (2.0).
+"""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "util"))
+from harness.broker import Broker  # noqa: E402
+from harness.collectd import Collectd  # noqa: E402
+from harness.pki import Pki  # noqa: E402
+from harness.ports import REPO, wait_for  # noqa: E402
+from harness.processes import Agent, Process, Relay, binary  # noqa: E402
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+RECORDS_PER_BATCH = 50
+WARMUP_S = 5.0
+
+# name -> (unit, target text, check) in table order; check(value) -> True when met.
+FIGURES = [
+    ("outbox_append_records_per_s", "rec/s", ">= 100000", lambda v: v >= 100_000),
+    ("outbox_append_single_records_per_s", "rec/s", "", None),
+    ("codec_encode_records_per_s", "rec/s", "", None),
+    ("codec_decode_records_per_s", "rec/s", "", None),
+    ("outbox_replay_records_per_s", "rec/s", "", None),
+    ("mqtt_baseline_records_per_s", "rec/s", "peer", None),
+    ("replay_ratio", "", ">= 0.7", lambda v: v >= 0.7),
+    ("agent_rss_mb", "MB", "<= 10", lambda v: v <= 10),
+    ("agent_rss_mean_mb", "MB", "", None),
+    ("agent_cpu_pct", "% core", "<= 0.5", lambda v: v <= 0.5),
+    ("collectd_rss_mb", "MB", "peer", None),
+    ("collectd_rss_mean_mb", "MB", "peer", None),
+    ("collectd_cpu_pct", "% core", "peer", None),
+    ("soak_seconds", "s", "", None),
+    ("soak_agent_samples_stored", "samples", "", None),
+    ("relay_ingest_samples_per_s", "samples/s", ">= 50000", lambda v: v >= 50_000),
+    ("relay_ingest_overload_offered_samples_per_s", "samples/s", "", None),
+    ("relay_ingest_overload_relay_cpu_pct", "% core", "", None),
+    ("relay_ingest_p99_ms", "ms", "<= 1000", lambda v: v <= 1000),
+    ("relay_ingest_target_samples_per_s", "samples/s", "", None),
+    ("relay_ingest_offered_samples_per_s", "samples/s", "", None),
+    ("relay_ingest_agents_connected", "", "", None),
+    ("relay_ingest_relay_cpu_pct", "% core", "", None),
+    ("relay_ingest_relay_rss_mb", "MB", "", None),
+    ("relay_ingest_broker_cpu_pct", "% core", "", None),
+    ("relay_ingest_loadgen_cpu_pct", "% core", "", None),
+    ("store_ingest_samples_per_s", "samples/s", "", None),
+    ("sqlite_baseline_samples_per_s", "samples/s", "peer", None),
+]
+
+
+class FigureError(RuntimeError):
+    """A failure that concerns only some figures of a group (the others were measured)."""
+
+    def __init__(self, message: str, names: list[str]):
+        super().__init__(message)
+        self.names = names
+
+
+class Bench:
+    def __init__(self, args):
+        self.build_dir = Path(args.build_dir).resolve()
+        # The harness finds ccc-relay / ccc-agent through CCC_BIN_DIR.
+        os.environ["CCC_BIN_DIR"] = str(Path(args.bin_dir).resolve() if args.bin_dir
+                                        else self.build_dir / "bin")
+        self.out = self.build_dir / "bench"
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.work = self.out / "run"
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        self.pki = Pki(self.out / "pki")  # cached between runs: 1,000 client certs take a while
+        self.results = {name: None for name, *_ in FIGURES}
+        self.errors = {}
+        self.services = []   # everything started, stopped in reverse order on exit
+        self.soak_s = float(os.environ.get("BENCH_SOAK_SECONDS", "120"))
+        self.ingest_s = float(os.environ.get("BENCH_INGEST_SECONDS", "40"))
+        self.ingest_agents = int(os.environ.get("BENCH_INGEST_AGENTS", "1000"))
+        # 1 batch/s x 50 records x 1,000 agents = the 50,000 samples/s target load.
+        self.ingest_rate = float(os.environ.get("BENCH_INGEST_RATE", "1.0"))
+        # Phase 2 offers 100,000/s to find the relay's ceiling.
+        self.overload_rate = float(os.environ.get("BENCH_INGEST_OVERLOAD_RATE", "2.0"))
+
+    # ---- plumbing -------------------------------------------------------------------------
+
+    def cleanup(self):
+        for s in reversed(self.services):
+            try:
+                s.stop()
+            except Exception:  # cleanup continues whatever one service does
+                pass
+        self.services.clear()
+
+    def fail(self, group: str, names, err: Exception):
+        msg = f"{type(err).__name__}: {err}".strip()
+        if len(msg) > 1500:
+            msg = msg[:1500] + " ..."
+        for n in getattr(err, "names", names):
+            self.errors[n] = msg
+        print(f"[bench] {group} FAILED: {msg}", file=sys.stderr, flush=True)
+
+    def run_group(self, group: str, names, fn):
+        print(f"[bench] {group} ...", file=sys.stderr, flush=True)
+        t0 = time.monotonic()
+        try:
+            fn()
+        except KeyboardInterrupt:
+            raise
+        except Exception as e:  # one benchmark failing must not stop the others
+            self.fail(group, names, e)
+        finally:
+            self.cleanup()
+        print(f"[bench] {group} done in {time.monotonic() - t0:.0f} s", file=sys.stderr,
+              flush=True)
+
+    def start_broker(self, name: str) -> Broker:
+        b = Broker(self.work / name, self.pki)
+        self.services.append(b)
+        b.start()
+        return b
+
+    # ---- Google Benchmark programs --------------------------------------------------------
+
+    def google_benchmark(self, name: str, timeout: float = 240):
+        cmd = [str(binary(name)), "--benchmark_format=json"]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=self.work)
+        (self.work / f"{name}.json").write_text(r.stdout)
+        (self.work / f"{name}.stderr").write_text(r.stderr)
+        if r.returncode != 0:
+            raise RuntimeError(f"{name} exited {r.returncode}: {r.stderr[-800:]}")
+        return json.loads(r.stdout)["benchmarks"]
+
+    @staticmethod
+    def items_per_s(benchmarks, pattern: str, what: str) -> float:
+        rx = re.compile(pattern, re.IGNORECASE)
+        hits = [b for b in benchmarks
+                if rx.search(b["name"]) and b.get("run_type", "iteration") == "iteration"
+                and "items_per_second" in b]
+        if not hits:
+            names = ", ".join(b["name"] for b in benchmarks)
+            raise RuntimeError(f"no benchmark matching /{pattern}/ ({what}) among: {names}")
+        return float(hits[0]["items_per_second"])
+
+    def bench_outbox(self):
+        bms = self.google_benchmark("outbox_benchmark")
+        self.results["outbox_append_records_per_s"] = self.items_per_s(
+            bms, r"Append/256(/|$)", "batched append, batch 256")
+        self.results["outbox_append_single_records_per_s"] = self.items_per_s(
+            bms, r"Append/1(/|$)", "append, batch 1")
+
+    def bench_codec(self):
+        bms = self.google_benchmark("codec_benchmark")
+        self.results["codec_encode_records_per_s"] = self.items_per_s(bms, r"encode", "encode")
+        self.results["codec_decode_records_per_s"] = self.items_per_s(bms, r"decode", "decode")
+
+    # ---- programs that print one JSON line ------------------------------------------------
+
+    @staticmethod
+    def last_json_line(text: str) -> dict:
+        for line in reversed(text.strip().splitlines()):
+            line = line.strip()
+            if line.startswith("{"):
+                return json.loads(line)
+        raise RuntimeError(f"no JSON line in output: {text[-800:]!r}")
+
+    def bench_store(self):
+        d = self.work / "store"
+        d.mkdir()
+        exe = binary("store_benchmark")
+        r = subprocess.run([str(exe), "--dir", str(d / "db")], capture_output=True, text=True,
+                           timeout=300, cwd=d)
+        (d / "stdout").write_text(r.stdout)
+        (d / "stderr").write_text(r.stderr)
+        if r.returncode != 0:
+            raise RuntimeError(f"store_benchmark exited {r.returncode}: {r.stderr[-800:]}")
+        out = self.last_json_line(r.stdout)
+        for k in ("store_ingest_samples_per_s", "sqlite_baseline_samples_per_s"):
+            if k not in out:
+                raise RuntimeError(f"store_benchmark printed no {k}: {out}")
+            self.results[k] = float(out[k])
+
+    def bench_replay(self):
+        broker = self.start_broker("replay-broker")
+        device = "bench-replay"
+        cert, key = self.pki.client(device)
+        d = self.work / "replay"
+        d.mkdir()
+        cmd = [binary("uplink_replay_benchmark"), "--host", "127.0.0.1",
+               "--port", broker.port, "--ca", self.pki.ca, "--cert", cert, "--key", key,
+               "--device", device, "--records", "100000", "--dir", d / "data"]
+        r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=300)
+        (d / "stdout").write_text(r.stdout)
+        (d / "stderr").write_text(r.stderr)
+        if r.returncode != 0:
+            raise RuntimeError(f"uplink_replay_benchmark exited {r.returncode}: "
+                               f"{r.stderr[-800:]}")
+        out = self.last_json_line(r.stdout)
+        replay = out.get("outbox_replay_records_per_s")
+        base = out.get("mqtt_baseline_records_per_s")
+        if replay is None or base is None:
+            raise RuntimeError(f"uplink_replay_benchmark printed unexpected JSON: {out}")
+        self.results["outbox_replay_records_per_s"] = float(replay)
+        self.results["mqtt_baseline_records_per_s"] = float(base)
+        ratio = out.get("replay_ratio")
+        self.results["replay_ratio"] = float(ratio) if ratio is not None else (
+            float(replay) / float(base) if base else None)
+
+    # ---- relay and agent ------------------------------------------------------------------
+
+    def start_relay(self, name: str, broker: Broker, devices: list[str]) -> Relay:
+        # info, not the harness' debug: a log line per batch would be part of what we measure.
+        relay = Relay(self.work / name, self.pki, broker.port, client_id="ccc-relay-bench",
+                      overrides={"relay": {"log_level": "info"}, "store": {"sync": "full"}})
+        relay.add_devices(*devices)  # one `ccc-relay admin device add` call
+        self.services.append(relay)
+        relay.start(timeout=30)
+        return relay
+
+    def start_agent(self, broker: Broker, device: str) -> Agent:
+        # The product's defaults, not the harness' test settings (fast keep-alive, sync=normal).
+        agent = Agent(self.work / "agent", self.pki, broker.port, device, overrides={
+            "agent": {"log_level": "info"},
+            "mqtt": {"keep_alive": "30s", "reconnect_min": "500ms", "reconnect_max": "60s"},
+            "outbox": {"sync": "full"},
+            "sampler": {"interval": "1s"},
+        })
+        self.services.append(agent)
+        agent.start(timeout=20)
+        # Mosquitto logs "New client connected from ... as <client id> (..., u'<CN>')."
+        wait_for(lambda: not agent.running or f"u'{device}'" in broker.log(), 20,
+                 what=f"ccc-agent connecting as {device}")
+        agent.check_alive()
+        return agent
+
+    def bench_soak(self):
+        broker = self.start_broker("soak-broker")
+        device = "bench-agent"
+        relay = self.start_relay("soak-relay", broker, [device])
+        agent = self.start_agent(broker, device)
+        collectd = Collectd(self.work / "collectd", self.pki, broker.port)
+        self.services.append(collectd)
+        collectd.start()
+        collectd.wait_connected(broker)
+        time.sleep(WARMUP_S)  # warm-up: connection set-up and first flush are not steady state
+        stored0 = metric(relay.metrics(), "ccc_relay_samples_stored_total")
+        print(f"[bench] soak window {self.soak_s:.0f} s", file=sys.stderr, flush=True)
+        samples = sample_processes({"agent": agent.pid, "collectd": collectd.pid}, self.soak_s)
+        agent.check_alive()
+        if collectd.proc.poll() is not None:
+            raise RuntimeError(f"collectd exited during the soak: {collectd.log()[-800:]}")
+        stored1 = metric(relay.metrics(), "ccc_relay_samples_stored_total")
+        for who in ("agent", "collectd"):
+            s = samples[who]
+            self.results[f"{who}_rss_mb"] = round(s["rss_max_mb"], 2)
+            self.results[f"{who}_rss_mean_mb"] = round(s["rss_mean_mb"], 2)
+            self.results[f"{who}_cpu_pct"] = round(s["cpu_pct"], 3)
+        self.results["soak_seconds"] = round(samples["agent"]["wall_s"], 1)
+        self.results["soak_agent_samples_stored"] = int(stored1 - stored0)
+        if stored1 - stored0 < self.soak_s / 2:
+            raise RuntimeError(f"the agent's telemetry hardly reached the relay during the "
+                               f"soak ({stored1 - stored0} samples in {self.soak_s:.0f} s): "
+                               f"the footprint would not be of a working agent")
+
+    def bench_ingest(self):
+        n = self.ingest_agents
+        devices = [f"load-{i:04d}" for i in range(n)]
+        print(f"[bench] certificates for {n} simulated agents (cached in {self.pki.dir})",
+              file=sys.stderr, flush=True)
+        self.pki.clients(*devices)
+        broker = self.start_broker("ingest-broker")
+        relay = self.start_relay("ingest-relay", broker, devices)
+        warmup, settle = 10.0, 5.0
+        w1, w2 = self.ingest_s, max(10.0, self.ingest_s / 2)
+        loadgen = LoadGen(self.work / "loadgen", [
+            "--host", "127.0.0.1", "--port", broker.port, "--ca", self.pki.ca,
+            "--pki-dir", self.pki.dir, "--agents", n, "--records", RECORDS_PER_BATCH,
+            "--rate", self.ingest_rate, "--duration", warmup + w1 + 1,
+            "--rate2", self.overload_rate, "--duration2", settle + w2 + 2])
+        self.services.append(loadgen)
+        loadgen.spawn()
+        wait_for(lambda: not loadgen.running or loadgen.connected() is not None, 180,
+                 interval=0.2, what="ccc-loadgen connecting its agents")
+        loadgen.check_alive()
+        connected = loadgen.connected()
+        self.results["relay_ingest_agents_connected"] = connected
+        pids = {"relay": relay.pid, "broker": broker.proc.pid, "loadgen": loadgen.pid}
+        self.window_problems = []
+
+        # Phase 1: the target load. Lag and resources are measured here.
+        time.sleep(warmup)
+        print(f"[bench] ingest phase 1: {w1:.0f} s at {self.ingest_rate} batch/s x {connected} "
+              f"agents", file=sys.stderr, flush=True)
+        m0, m1, wall, samples = self.ingest_window(relay, pids, w1, loadgen)
+        self.check_ingest_errors(m0, m1)
+        if self.window_problems:
+            raise RuntimeError("phase 1: " + "; ".join(self.window_problems)
+                               + f" (log: {relay.log_path})")
+        self.results["relay_ingest_target_samples_per_s"] = round(stored_rate(m0, m1, wall), 1)
+        self.results["relay_ingest_offered_samples_per_s"] = round(
+            connected * self.ingest_rate * RECORDS_PER_BATCH, 1)
+        self.results["relay_ingest_p99_ms"] = round(histogram_quantile(
+            m0, m1, "ccc_relay_ingest_lag_seconds", 0.99) * 1000.0, 1)
+        self.results["relay_ingest_relay_cpu_pct"] = round(samples["relay"]["cpu_pct"], 1)
+        self.results["relay_ingest_relay_rss_mb"] = round(samples["relay"]["rss_max_mb"], 1)
+        self.results["relay_ingest_broker_cpu_pct"] = round(samples["broker"]["cpu_pct"], 1)
+        self.results["relay_ingest_loadgen_cpu_pct"] = round(samples["loadgen"]["cpu_pct"], 1)
+
+        # Phase 2: more than the relay takes; the broker queues the rest, so the stored rate
+        # is the relay's ceiling (or the offered load, if that is lower).
+        wait_for(lambda: not loadgen.running or re.search(r"^phase 2$", loadgen.log(), re.M),
+                 w1 + 60, interval=0.2, what="ccc-loadgen starting phase 2")
+        loadgen.check_alive()
+        time.sleep(settle)
+        print(f"[bench] ingest phase 2: {w2:.0f} s at {self.overload_rate} batch/s x "
+              f"{connected} agents", file=sys.stderr, flush=True)
+        m2, m3, wall2, samples2 = self.ingest_window(relay, pids, w2, loadgen)
+        self.check_ingest_errors(m2, m3)
+        ceiling = stored_rate(m2, m3, wall2)
+        self.results["relay_ingest_overload_offered_samples_per_s"] = round(
+            connected * self.overload_rate * RECORDS_PER_BATCH, 1)
+        self.results["relay_ingest_overload_relay_cpu_pct"] = round(samples2["relay"]["cpu_pct"], 1)
+        if self.window_problems:
+            raise FigureError(f"overload phase (stored {ceiling:.0f} samples/s): "
+                              + "; ".join(self.window_problems) + f" (log: {relay.log_path})",
+                              ["relay_ingest_samples_per_s"])
+        self.results["relay_ingest_samples_per_s"] = round(ceiling, 1)
+        wait_for(lambda: not loadgen.running, 60, interval=0.2, what="ccc-loadgen finishing")
+        summary = self.last_json_line(loadgen.log())
+        if connected < n:
+            raise RuntimeError(f"only {connected} of {n} simulated agents connected; "
+                               f"loadgen: {summary}")
+
+    def ingest_window(self, relay: Relay, pids: dict, seconds: float, loadgen):
+        """Scrapes /metrics, samples the processes for `seconds`, scrapes again."""
+        drops0 = relay.log().count("mqtt disconnected")
+        m0 = relay.metrics()
+        t0 = time.monotonic()
+        samples = sample_processes(pids, seconds, stop_when=lambda: not loadgen.running)
+        m1 = relay.metrics()
+        wall = time.monotonic() - t0  # between the two scrapes the counters come from
+        loadgen.check_alive()
+        relay.check_alive()
+        drops = relay.log().count("mqtt disconnected") - drops0
+        if drops:
+            lines = [ln for ln in relay.log().splitlines() if "mqtt disconnected" in ln]
+            self.window_problems.append(
+                f"the relay lost its broker connection {drops} times in the window "
+                f"(first: {lines[-drops].split('] ', 3)[-1]})")
+        return m0, m1, wall, samples
+
+    @staticmethod
+    def check_ingest_errors(m0: dict, m1: dict):
+        errs = {k: metric(m1, k) - metric(m0, k) for k in (
+            "ccc_relay_store_errors_total", "ccc_relay_unknown_device_total",
+            "ccc_relay_invalid_records_total", "ccc_relay_decode_errors_total")}
+        if any(errs.values()):
+            raise RuntimeError(f"the relay counted errors during the ingest window: {errs}")
+
+    # ---- report ---------------------------------------------------------------------------
+
+    def report(self) -> int:
+        doc = dict(self.results)
+        doc["machine"] = machine()
+        doc["timestamp"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        doc["errors"] = self.errors
+        (self.out / "results.json").write_text(json.dumps(doc, indent=2) + "\n")
+        text = table(self.results, self.errors, doc["machine"], doc["timestamp"])
+        (self.out / "results.txt").write_text(text)
+        print(text)
+        print(f"results: {self.out / 'results.json'}")
+        return 1 if self.errors else 0
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+class LoadGen(Process):
+    """`ccc-loadgen ARGS` (tests/bench/loadgen.cc); stdout and stderr in <dir>/ccc-loadgen.log."""
+
+    name = "ccc-loadgen"
+
+    def __init__(self, directory: Path, args: list):
+        super().__init__(directory)
+        self.args = [str(a) for a in args]
+
+    def command(self) -> list[str]:
+        return [str(binary("ccc-loadgen")), *self.args]
+
+    def connected(self) -> int | None:
+        """The number of connected agents once the loadgen printed it, else None."""
+        m = re.search(r"^connected (\d+)$", self.log(), re.MULTILINE)
+        return int(m.group(1)) if m else None
+
+
+def stored_rate(m0: dict, m1: dict, wall: float) -> float:
+    return (metric(m1, "ccc_relay_samples_stored_total")
+            - metric(m0, "ccc_relay_samples_stored_total")) / wall
+
+
+def metric(m: dict, name: str) -> float:
+    """Sum over all label sets of `name` in harness.parse_metrics output; absent = 0."""
+    return sum(v for k, v in m.items() if k == name or k.startswith(name + "{"))
+
+
+def histogram_quantile(m0: dict, m1: dict, name: str, q: float) -> float:
+    """The q-quantile of the observations between two scrapes, interpolated linearly inside
+    the bucket that holds it (as Prometheus' histogram_quantile does). Seconds."""
+    rx = re.compile(r'le="([^"]+)"')
+    bounds = []
+    for key, v in m1.items():
+        if key.startswith(name + "_bucket{"):
+            le = rx.search(key).group(1)
+            bound = math.inf if le in ("+Inf", "Inf") else float(le)
+            bounds.append((bound, v - m0.get(key, 0.0)))
+    if not bounds:
+        raise RuntimeError(f"the relay exposes no {name} histogram")
+    bounds.sort()
+    total = bounds[-1][1]
+    if total <= 0:
+        raise RuntimeError(f"{name}: no observations in the window")
+    rank = q * total
+    prev_bound, prev_count = 0.0, 0.0
+    for bound, count in bounds:
+        if count >= rank:
+            if math.isinf(bound):
+                return prev_bound  # beyond the last finite bucket: report its lower edge
+            if count == prev_count:
+                return bound
+            return prev_bound + (bound - prev_bound) * (rank - prev_count) / (count - prev_count)
+        prev_bound, prev_count = bound, count
+    return prev_bound
+
+
+def read_proc(pid: int):
+    """(rss_bytes, cpu_ticks) of a live process."""
+    rss = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1]) * 1024
+                break
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # After "pid (comm)": field 14 utime and 15 stime are at index 11 and 12.
+    return rss, int(fields[11]) + int(fields[12])
+
+
+def sample_processes(pids: dict, seconds: float, interval: float = 1.0, stop_when=None) -> dict:
+    """Samples VmRSS every `interval` s and CPU time over the window, for every process in
+    `pids` at the same instants. CPU % = (utime+stime delta) / wall time * 100 (% of one core)."""
+    start = time.monotonic()
+    first = {k: read_proc(p) for k, p in pids.items()}
+    rss = {k: [v[0]] for k, v in first.items()}
+    last = dict(first)
+    next_t = start + interval
+    while True:
+        now = time.monotonic()
+        if now - start >= seconds or (stop_when and stop_when()):
+            break
+        time.sleep(max(0.0, min(next_t, start + seconds) - now))
+        next_t += interval
+        for k, p in pids.items():
+            last[k] = read_proc(p)
+            rss[k].append(last[k][0])
+    wall = time.monotonic() - start
+    return {k: {"rss_max_mb": max(rss[k]) / 2**20,
+                "rss_mean_mb": sum(rss[k]) / len(rss[k]) / 2**20,
+                "cpu_pct": (last[k][1] - first[k][1]) / CLK_TCK / wall * 100.0,
+                "wall_s": wall, "samples": len(rss[k])} for k in pids}
+
+
+def machine() -> dict:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gb = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb,
+            "kernel": platform.release()}
+
+
+def fmt_value(v) -> str:
+    if v is None:
+        return "n/a"
+    if isinstance(v, float) and v >= 1000:
+        return f"{v:,.0f}"
+    if isinstance(v, float):
+        return f"{v:.3g}" if v < 10 else f"{v:.1f}"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def table(results: dict, errors: dict, mach: dict, ts: str) -> str:
+    rows = [("figure", "value", "unit", "target", "")]
+    for name, unit, target, check in FIGURES:
+        v = results.get(name)
+        verdict = ""
+        if v is None:
+            verdict = "FAILED" if name in errors else ""
+        elif check is not None:
+            verdict = "ok" if check(v) else "MISSED"
+        rows.append((name, fmt_value(v), unit, target, verdict))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = [f"ccc benchmarks  {ts}  {mach['cpu']}, {mach['cores']} cores, "
+             f"{mach['memory_gb']} GB"]
+    for i, r in enumerate(rows):
+        lines.append("  ".join([r[0].ljust(widths[0]), r[1].rjust(widths[1]),
+                                r[2].ljust(widths[2]), r[3].ljust(widths[3]), r[4]]).rstrip())
+        if i == 0:
+            lines.append("-" * (sum(widths) + 8))
+    ratios = []
+    if results.get("agent_rss_mb") and results.get("collectd_rss_mb"):
+        ratios.append(f"agent/collectd RSS: {results['agent_rss_mb'] / results['collectd_rss_mb']:.2f}")
+    if results.get("agent_cpu_pct") is not None and results.get("collectd_cpu_pct"):
+        ratios.append(f"agent/collectd CPU: {results['agent_cpu_pct'] / results['collectd_cpu_pct']:.2f}")
+    if results.get("store_ingest_samples_per_s") and results.get("sqlite_baseline_samples_per_s"):
+        ratios.append("store/raw SQLite: "
+                      f"{results['store_ingest_samples_per_s'] / results['sqlite_baseline_samples_per_s']:.2f}")
+    if ratios:
+        lines.append("ratios to peers: " + ", ".join(ratios))
+    if errors:
+        lines.append("errors:")
+        seen = set()
+        for name, msg in errors.items():
+            if msg in seen:
+                continue
+            seen.add(msg)
+            lines.append(f"  {name}: {msg}")
+    return "\n".join(lines) + "\n"
+
+
+GROUPS = [
+    ("outbox", "bench_outbox", ["outbox_append_records_per_s", "outbox_append_single_records_per_s"]),
+    ("codec", "bench_codec", ["codec_encode_records_per_s", "codec_decode_records_per_s"]),
+    ("store", "bench_store", ["store_ingest_samples_per_s", "sqlite_baseline_samples_per_s"]),
+    ("replay", "bench_replay", ["outbox_replay_records_per_s", "mqtt_baseline_records_per_s",
+                                "replay_ratio"]),
+    ("soak", "bench_soak", ["agent_rss_mb", "agent_rss_mean_mb", "agent_cpu_pct",
+                            "collectd_rss_mb", "collectd_rss_mean_mb", "collectd_cpu_pct"]),
+    ("ingest", "bench_ingest", ["relay_ingest_samples_per_s", "relay_ingest_p99_ms"]),
+]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build-dir", default=str(REPO / "build"))
+    ap.add_argument("--bin-dir", help="where the programs are (default <build-dir>/bin)")
+    ap.add_argument("--only", action="append", choices=[g for g, *_ in GROUPS],
+                    help="run only these groups (repeatable)")
+    args = ap.parse_args()
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    bench = Bench(args)
+    try:
+        for group, method, names in GROUPS:
+            if args.only and group not in args.only:
+                continue
+            bench.run_group(group, names, getattr(bench, method))
+    except KeyboardInterrupt:
+        print("[bench] interrupted; stopping everything", file=sys.stderr)
+        bench.cleanup()
+        bench.errors["interrupted"] = "the run was interrupted"
+        bench.report()
+        return 130
+    finally:
+        bench.cleanup()
+    return bench.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
