@@ -32,6 +32,11 @@ struct MqttPublisher::Impl : public mqtt::iaction_listener {
   explicit Impl(MqttPublisherOptions o) : options(std::move(o)) {
     uri = fmt::format("ssl://{}:{}", options.host, options.port);
     presence_topic = protocol::PresenceTopic(options.device_id);
+  }
+
+  // Built afresh for every attempt: Paho C++ 1.2.0 crashes inside MQTTAsync_connect when a
+  // connect_options object carrying MQTT 5 properties is used for a second connect.
+  mqtt::connect_options MakeConnectOptions() const {
     auto ssl = mqtt::ssl_options_builder()
                    .trust_store(options.ca_file)
                    .key_store(options.cert_file)
@@ -41,17 +46,17 @@ struct MqttPublisher::Impl : public mqtt::iaction_listener {
                    .finalize();
     mqtt::properties props{{mqtt::property::SESSION_EXPIRY_INTERVAL,
                             static_cast<int32_t>(options.session_expiry.count())}};
-    connect_options = mqtt::connect_options_builder()
-                          .mqtt_version(MQTTVERSION_5)
-                          .clean_start(false)
-                          .properties(props)
-                          .keep_alive_interval(options.keep_alive)
-                          .connect_timeout(options.connect_timeout)
-                          .automatic_reconnect(false)
-                          .max_inflight(options.max_inflight + 2)
-                          .will(mqtt::message(presence_topic, std::string("offline"), kQos, true))
-                          .ssl(std::move(ssl))
-                          .finalize();
+    return mqtt::connect_options_builder()
+        .mqtt_version(MQTTVERSION_5)
+        .clean_start(false)
+        .properties(props)
+        .keep_alive_interval(options.keep_alive)
+        .connect_timeout(options.connect_timeout)
+        .automatic_reconnect(false)
+        .max_inflight(options.max_inflight + 2)
+        .will(mqtt::message(presence_topic, std::string("offline"), kQos, true))
+        .ssl(std::move(ssl))
+        .finalize();
   }
 
   void on_success(const mqtt::token& tok) override {
@@ -107,7 +112,7 @@ struct MqttPublisher::Impl : public mqtt::iaction_listener {
   std::string Connect(mqtt::async_client& cli) {
     try {
       const auto wait = options.connect_timeout + std::chrono::seconds(2);
-      if (!cli.connect(connect_options)->wait_for(wait)) return "connect timed out";
+      if (!cli.connect(MakeConnectOptions())->wait_for(wait)) return "connect timed out";
       if (!cli.publish(presence_topic, std::string("online"), kQos, true)->wait_for(wait)) {
         return "publishing presence timed out";
       }
@@ -175,7 +180,6 @@ struct MqttPublisher::Impl : public mqtt::iaction_listener {
   MqttPublisherOptions options;
   std::string uri;
   std::string presence_topic;
-  mqtt::connect_options connect_options;
   ConnectionCallback on_connection;
 
   std::mutex mu;
