@@ -119,6 +119,7 @@ Status Agent::Run() {
     if (stop_requested_) break;
   }
   publisher_.Stop();
+  if (result.ok()) result = FlushAcknowledgements();
   if (result.ok()) result = Check(SetUplinkState(false, ""), "writing uplink state");
   return result;
 }
@@ -147,7 +148,10 @@ Status Agent::Poll() {
   // acknowledgements of one round share one outbox transaction per stream.
   drained_ = false;
   CCC_RETURN_IF_ERROR(Pump(now));
-  CCC_RETURN_IF_ERROR(FlushAcknowledgements());
+  if (acks_pending_ && (inflight_ == 0 || now >= next_ack_flush_)) {
+    CCC_RETURN_IF_ERROR(FlushAcknowledgements());
+    next_ack_flush_ = now + options_.ack_interval;
+  }
   if (drained_ && options_.on_drained) options_.on_drained();
   if (options_.heartbeat && options_.heartbeat_interval.count() > 0 && now >= next_heartbeat_) {
     options_.heartbeat();
@@ -162,6 +166,7 @@ Clock::time_point Agent::NextWakeup() const {
     wake = std::min(wake, next_heartbeat_);
   }
   if (connected_) wake = std::min(wake, next_pump_);
+  if (acks_pending_) wake = std::min(wake, next_ack_flush_);
   return wake;
 }
 
@@ -174,11 +179,21 @@ Status Agent::HandleEvent(UplinkEvent& event, Clock::time_point now) {
       outbox_.Rewind();
       needs_rewind_ = false;
       connected_ = true;
-      drain_not_before_ = now + uplink::UniformDelay(options_.reconnect_jitter, rng_);
+      // Only a real backlog waits: a fleet reconnecting after an outage spreads its
+      // flushes out, while a fresh or briefly disconnected agent sends at once.
+      drain_not_before_ = now;
+      auto stats = outbox_.Stats();
+      if (!stats.ok()) return Check(stats.status(), "reading outbox statistics");
+      uint64_t backlog = 0;
+      for (const auto& s : stats->streams) backlog += s.depth;
+      if (backlog > options_.max_batch_records) {
+        drain_not_before_ += uplink::UniformDelay(options_.reconnect_jitter, rng_);
+      }
       next_pump_ = drain_not_before_;
       spdlog::info(
           "uplink connected; publishing the backlog in {} ms",
           std::chrono::duration_cast<std::chrono::milliseconds>(drain_not_before_ - now).count());
+      if (options_.on_connected) options_.on_connected();
       return Check(SetUplinkState(true, ""), "writing uplink state");
     }
     case UplinkEvent::Kind::kDisconnected: {
@@ -218,6 +233,7 @@ Status Agent::HandleEvent(UplinkEvent& event, Clock::time_point now) {
 }
 
 Status Agent::FlushAcknowledgements() {
+  acks_pending_ = false;
   for (auto& [stream, state] : streams_) {
     if (state.ack_hi == 0) continue;
     const uint64_t hi = std::exchange(state.ack_hi, 0);
@@ -240,6 +256,7 @@ Status Agent::Settle(StreamState& state, Clock::time_point now) {
         if (!state.broken) {
           state.drop_backoff.Reset();
           state.ack_hi = flight.range_hi;
+          acks_pending_ = true;
         }
         break;
       case FlightState::kDrop: {

@@ -41,12 +41,17 @@ struct AgentOptions {
   std::chrono::milliseconds sample_interval{1'000};
   double flush_rate = 50;  // batches per second; 0 = unlimited
   double flush_burst = 20;
-  // Random 0..this wait after every (re)connect before publishing, so that a fleet coming
-  // back at once does not flatten the broker.
+  // Random 0..this wait after a (re)connect before publishing a backlog of more than one
+  // batch, so that a fleet coming back at once does not flatten the broker.
   std::chrono::milliseconds reconnect_jitter{5'000};
   size_t max_batch_records = 500;
   size_t max_batch_bytes = 64 * 1024;
   size_t max_inflight = 32;
+  // Acknowledgements of delivered batches are written to the outbox at most this often
+  // (one transaction, one fsync for all of them), and at once when nothing is left in
+  // flight, before a rewind and on stop. A crash loses at most this much acknowledgement
+  // state: those records are sent again (at least once; the relay drops duplicates).
+  std::chrono::milliseconds ack_interval{25};
   // A stream whose batch the broker refused waits this long (exponential, jittered).
   std::chrono::milliseconds drop_backoff_min{1'000};
   std::chrono::milliseconds drop_backoff_max{300'000};
@@ -62,6 +67,8 @@ struct AgentOptions {
   std::function<void()> heartbeat;
   std::chrono::milliseconds heartbeat_interval{0};
   std::function<void()> on_drained;
+  // Called on the loop thread after every (re)connect, once the uplink is established.
+  std::function<void()> on_connected;
 };
 
 struct AgentCounters {
@@ -179,6 +186,8 @@ class Agent {
   std::chrono::steady_clock::time_point next_sample_{};
   std::chrono::steady_clock::time_point next_thinning_check_{};
   std::chrono::steady_clock::time_point next_heartbeat_{};
+  std::chrono::steady_clock::time_point next_ack_flush_{};
+  bool acks_pending_ = false;
   std::optional<sources::PbxIdentity> last_identity_;
   std::optional<outbox::NewRecord> pending_sysinfo_;  // waits for room while paused
   uint64_t reported_thinned_ = 0;

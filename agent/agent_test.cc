@@ -185,6 +185,45 @@ TEST_F(AgentTest, DeliveredBatchesAreAcknowledgedAndDeleted) {
   EXPECT_EQ(agent_->counters().delivered_batches, 3u);
 }
 
+TEST_F(AgentTest, AcknowledgementsWaitForTheAckIntervalWhileBatchesAreInFlight) {
+  options_.ack_interval = milliseconds(50);
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  ASSERT_EQ(publisher_.sent_.size(), 3u);
+  auto stored = [&] {
+    return Depth(protocol::kStreamTelemetry) + Depth(protocol::kStreamSystemInfo) +
+           Depth(protocol::kStreamEvents);
+  };
+  // The first acknowledgement is written at once and starts the interval.
+  publisher_.Finish(0, PublishOutcome::kDelivered);
+  Poll();
+  EXPECT_EQ(stored(), 2u);
+  publisher_.Finish(1, PublishOutcome::kDelivered);
+  Poll();
+  EXPECT_EQ(stored(), 2u);
+  Advance(milliseconds(50));
+  Poll();
+  EXPECT_EQ(stored(), 1u);
+}
+
+TEST_F(AgentTest, AcknowledgementsAreWrittenAtOnceWhenNothingIsLeftInFlight) {
+  options_.ack_interval = milliseconds(60'000);
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  publisher_.Finish(0, PublishOutcome::kDelivered);
+  publisher_.finished_ = 1;
+  Poll();
+  publisher_.FinishAll(PublishOutcome::kDelivered);
+  Poll();
+  EXPECT_EQ(Depth(protocol::kStreamTelemetry), 0u);
+  EXPECT_EQ(Depth(protocol::kStreamSystemInfo), 0u);
+  EXPECT_EQ(Depth(protocol::kStreamEvents), 0u);
+}
+
 TEST_F(AgentTest, ReconnectRewindsAndRedeliversUnacknowledgedBatches) {
   MakeAgent();
   Poll();
@@ -317,21 +356,32 @@ TEST_F(AgentTest, FlushRatePacesPublishing) {
   EXPECT_EQ(publisher_.sent_.size(), 3u);
 }
 
-TEST_F(AgentTest, WaitsForTheReconnectJitterBeforeDraining) {
+TEST_F(AgentTest, WaitsForTheReconnectJitterBeforeDrainingABacklog) {
   options_.reconnect_jitter = milliseconds(5'000);
   options_.seed = 7;
+  options_.max_batch_records = 1;  // the start-up event, sysinfo and sample: 3 batches
   options_.sample_interval = milliseconds(60'000);
   options_.thinning_check_interval = std::chrono::hours(1);
   MakeAgent();
   Poll();
   publisher_.Connect();
   Poll();
+  EXPECT_TRUE(publisher_.sent_.empty());
   const auto wake = agent_->NextWakeup();
+  EXPECT_GT(wake, now_);
   EXPECT_LE(wake, now_ + milliseconds(5'000));
-  if (wake > now_) {
-    EXPECT_TRUE(publisher_.sent_.empty());
-    now_ = wake;
-  }
+  now_ = wake;
+  Poll();
+  EXPECT_EQ(publisher_.sent_.size(), 3u);
+}
+
+TEST_F(AgentTest, PublishesLiveDataAtOnceAfterConnecting) {
+  options_.reconnect_jitter = milliseconds(5'000);
+  options_.sample_interval = milliseconds(60'000);
+  options_.thinning_check_interval = std::chrono::hours(1);
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
   Poll();
   EXPECT_EQ(publisher_.sent_.size(), 3u);
 }

@@ -34,8 +34,11 @@ struct MqttPublisher::Impl : public mqtt::iaction_listener {
     presence_topic = protocol::PresenceTopic(options.device_id);
   }
 
-  // Built afresh for every attempt: Paho C++ 1.2.0 crashes inside MQTTAsync_connect when a
-  // connect_options object carrying MQTT 5 properties is used for a second connect.
+  // Built afresh for every attempt, without the MQTT 5 properties: Paho C++ 1.2.0's
+  // connect_options copy and move constructors keep pointing at the source's properties, so
+  // options that carried properties through the builder's finalize() or a return by value
+  // hand a dangling pointer to MQTTAsync_connect (crashes seen on first and later
+  // connects). Connect attaches the properties to an object that outlives the call.
   mqtt::connect_options MakeConnectOptions() const {
     auto ssl = mqtt::ssl_options_builder()
                    .trust_store(options.ca_file)
@@ -44,12 +47,9 @@ struct MqttPublisher::Impl : public mqtt::iaction_listener {
                    .enable_server_cert_auth(true)
                    .verify(true)
                    .finalize();
-    mqtt::properties props{{mqtt::property::SESSION_EXPIRY_INTERVAL,
-                            static_cast<int32_t>(options.session_expiry.count())}};
     return mqtt::connect_options_builder()
         .mqtt_version(MQTTVERSION_5)
         .clean_start(false)
-        .properties(props)
         .keep_alive_interval(options.keep_alive)
         .connect_timeout(options.connect_timeout)
         .automatic_reconnect(false)
@@ -112,7 +112,13 @@ struct MqttPublisher::Impl : public mqtt::iaction_listener {
   std::string Connect(mqtt::async_client& cli) {
     try {
       const auto wait = options.connect_timeout + std::chrono::seconds(2);
-      if (!cli.connect(MakeConnectOptions())->wait_for(wait)) return "connect timed out";
+      mqtt::connect_options connect_options = MakeConnectOptions();
+      connect_options.set_properties(
+          mqtt::properties{{mqtt::property::SESSION_EXPIRY_INTERVAL,
+                            static_cast<int32_t>(options.session_expiry.count())}});
+      // connect() takes a copy whose properties pointer points into `connect_options`,
+      // which lives until after MQTTAsync_connect has copied the properties.
+      if (!cli.connect(connect_options)->wait_for(wait)) return "connect timed out";
       if (!cli.publish(presence_topic, std::string("online"), kQos, true)->wait_for(wait)) {
         return "publishing presence timed out";
       }
