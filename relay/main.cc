@@ -124,7 +124,8 @@ int Run(const std::string& config_path) {
 
   pipeline.Start();
   std::atomic<bool> ready{false};
-  client->Start({{protocol::RelayUpSubscription(), 1}, {protocol::RelayPresenceSubscription(), 1}},
+  client->Start({{protocol::RelayUpSubscription(config.mqtt_shared_subscription), 1},
+                 {protocol::RelayPresenceSubscription(), 1}},
                 pipeline.Handler(), [&metrics, &ready](bool connected, const std::string& reason) {
                   metrics.mqtt_connected.Set(connected ? 1 : 0);
                   if (connected) {

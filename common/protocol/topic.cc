@@ -83,9 +83,10 @@ std::string PresenceTopic(std::string_view device) {
   return topic;
 }
 
-std::string RelayUpSubscription() {
-  std::string topic = "$share/";
-  topic.append(kRelayShareGroup).append("/").append(kTopicRoot).append("+/up/#");
+std::string RelayUpSubscription(bool shared) {
+  std::string topic;
+  if (shared) topic.append("$share/").append(kRelayShareGroup).append("/");
+  topic.append(kTopicRoot).append("+/up/#");
   return topic;
 }
 

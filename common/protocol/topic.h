@@ -31,8 +31,11 @@ bool IsValidName(std::string_view name);
 std::string UpTopic(std::string_view device, std::string_view stream);
 std::string DownTopic(std::string_view device, std::string_view command);
 std::string PresenceTopic(std::string_view device);
-// "$share/ccc-relay/ccc/v1/dev/+/up/#": N relays split the agents' uplink between them.
-std::string RelayUpSubscription();
+// shared: "$share/ccc-relay/ccc/v1/dev/+/up/#", so N relays split the agents' uplink.
+// Otherwise "ccc/v1/dev/+/up/#" for a single relay. Mosquitto 2.0.11 does not restore shared
+// subscriptions from its persistence after a restart: until the relay subscribes again,
+// agents' messages find no subscriber and are lost. A plain subscription is restored.
+std::string RelayUpSubscription(bool shared);
 std::string RelayPresenceSubscription();  // "ccc/v1/dev/+/presence" (every relay sees all)
 
 // Strict: anything that is not exactly one of the three shapes above is kInvalidArgument

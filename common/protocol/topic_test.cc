@@ -23,7 +23,8 @@ TEST(Topic, BuildsUpDownAndPresenceTopics) {
 }
 
 TEST(Topic, BuildsRelaySubscriptions) {
-  EXPECT_EQ(RelayUpSubscription(), "$share/ccc-relay/ccc/v1/dev/+/up/#");
+  EXPECT_EQ(RelayUpSubscription(true), "$share/ccc-relay/ccc/v1/dev/+/up/#");
+  EXPECT_EQ(RelayUpSubscription(false), "ccc/v1/dev/+/up/#");
   EXPECT_EQ(RelayPresenceSubscription(), "ccc/v1/dev/+/presence");
 }
 

@@ -63,6 +63,7 @@ RelayConfig LoadRelayConfig(ccc::config::ConfigReader& r) {
                                 .count() /
                             1000);
   c.mqtt.clean_start = false;
+  c.mqtt_shared_subscription = r.Bool("mqtt.shared_subscription", false);
 
   c.store_backend = r.OneOf("store.backend", {"sqlite"}, "sqlite");
   std::filesystem::path store_path = r.String("store.path", "relay.db");

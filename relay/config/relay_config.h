@@ -22,6 +22,10 @@ struct RelayConfig {
   uint16_t http_port = 8080;  // 0 = any free port
 
   mqtt::ClientOptions mqtt;  // host, port, tls files, client_id, keep_alive from [mqtt]
+  // [mqtt] shared_subscription: several relays split the load through a shared
+  // subscription. Only for brokers that keep shared subscriptions across restarts
+  // (see protocol::RelayUpSubscription); a single relay does not need it.
+  bool mqtt_shared_subscription = false;
 
   std::string store_backend = "sqlite";
   std::string store_path;  // absolute
