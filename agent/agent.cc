@@ -87,6 +87,14 @@ Status Agent::Start() {
   next_thinning_check_ = now;
   next_heartbeat_ = now;
 
+  // Connecting (TCP, TLS, presence) runs in the background while the start-up records are
+  // written; its events wait in the queue until Poll.
+  publisher_.Start([this](bool connected, std::string detail) {
+    UplinkEvent event;
+    event.kind = connected ? UplinkEvent::Kind::kConnected : UplinkEvent::Kind::kDisconnected;
+    event.result.detail = std::move(detail);
+    Post(std::move(event));
+  });
   auto stats = outbox_.Stats();
   if (!stats.ok()) return stats.status();
   for (const auto& s : stats->streams) {
@@ -95,19 +103,14 @@ Status Agent::Start() {
   CCC_RETURN_IF_ERROR(AppendEvent(kEventAgentStarted, "ccc-agent " + options_.agent_version +
                                                           " started on " + options_.hostname));
   CCC_RETURN_IF_ERROR(PollSource());
-  CCC_RETURN_IF_ERROR(Check(SetUplinkState(false, ""), "writing uplink state"));
-
-  publisher_.Start([this](bool connected, std::string detail) {
-    UplinkEvent event;
-    event.kind = connected ? UplinkEvent::Kind::kConnected : UplinkEvent::Kind::kDisconnected;
-    event.result.detail = std::move(detail);
-    Post(std::move(event));
-  });
-  return Status::Ok();
+  return Check(SetUplinkState(false, ""), "writing uplink state");
 }
 
 Status Agent::Run() {
-  CCC_RETURN_IF_ERROR(Start());
+  if (const Status started = Start(); !started.ok()) {
+    publisher_.Stop();
+    return started;
+  }
   if (options_.on_running) options_.on_running();
   Status result;
   while (true) {
@@ -148,6 +151,9 @@ Status Agent::Poll() {
   // acknowledgements of one round share one outbox transaction per stream.
   drained_ = false;
   CCC_RETURN_IF_ERROR(Pump(now));
+  if (std::exchange(uplink_state_pending_, false)) {
+    CCC_RETURN_IF_ERROR(Check(SetUplinkState(connected_, ""), "writing uplink state"));
+  }
   if (acks_pending_ && (inflight_ == 0 || now >= next_ack_flush_)) {
     CCC_RETURN_IF_ERROR(FlushAcknowledgements());
     next_ack_flush_ = now + options_.ack_interval;
@@ -156,6 +162,14 @@ Status Agent::Poll() {
   if (options_.heartbeat && options_.heartbeat_interval.count() > 0 && now >= next_heartbeat_) {
     options_.heartbeat();
     next_heartbeat_ = now + options_.heartbeat_interval;
+  }
+  // Acknowledgement only marks records; their rows are deleted when nothing can be published,
+  // one bounded chunk per round, so that uplink events never wait long behind it.
+  purge_more_ = false;
+  if (pump_idle_ && outbox_.HasAcknowledgedRows()) {
+    auto more = outbox_.PurgeAcknowledged(options_.purge_chunk_rows);
+    if (!more.ok()) return Check(more.status(), "deleting acknowledged records");
+    purge_more_ = *more;
   }
   return Status::Ok();
 }
@@ -167,6 +181,7 @@ Clock::time_point Agent::NextWakeup() const {
   }
   if (connected_) wake = std::min(wake, next_pump_);
   if (acks_pending_) wake = std::min(wake, next_ack_flush_);
+  if (purge_more_) wake = Clock::time_point{};  // in the past: at once
   return wake;
 }
 
@@ -182,11 +197,8 @@ Status Agent::HandleEvent(UplinkEvent& event, Clock::time_point now) {
       // Only a real backlog waits: a fleet reconnecting after an outage spreads its
       // flushes out, while a fresh or briefly disconnected agent sends at once.
       drain_not_before_ = now;
-      auto stats = outbox_.Stats();
-      if (!stats.ok()) return Check(stats.status(), "reading outbox statistics");
-      uint64_t backlog = 0;
-      for (const auto& s : stats->streams) backlog += s.depth;
-      if (backlog > options_.max_batch_records) {
+      // From memory: counting the rows would read the whole backlog from disk.
+      if (outbox_.BacklogUpperBound() > options_.max_batch_records) {
         drain_not_before_ += uplink::UniformDelay(options_.reconnect_jitter, rng_);
       }
       next_pump_ = drain_not_before_;
@@ -194,7 +206,9 @@ Status Agent::HandleEvent(UplinkEvent& event, Clock::time_point now) {
           "uplink connected; publishing the backlog in {} ms",
           std::chrono::duration_cast<std::chrono::milliseconds>(drain_not_before_ - now).count());
       if (options_.on_connected) options_.on_connected();
-      return Check(SetUplinkState(true, ""), "writing uplink state");
+      // Written after this round's publishing: the first batches need not wait for it.
+      uplink_state_pending_ = true;
+      return Status::Ok();
     }
     case UplinkEvent::Kind::kDisconnected: {
       if (connected_) {
@@ -303,7 +317,9 @@ void Agent::ForgetInflight() {
 
 Status Agent::Pump(Clock::time_point now) {
   next_pump_ = Clock::time_point::max();
+  pump_idle_ = true;
   if (!connected_) return Status::Ok();
+  pump_idle_ = false;
   if (needs_rewind_) {
     // Rewind is global: wait until nothing is in flight, then hand out again from the
     // last acknowledged seq of every stream.
@@ -315,6 +331,7 @@ Status Agent::Pump(Clock::time_point now) {
   }
   if (now < drain_not_before_) {
     next_pump_ = drain_not_before_;
+    pump_idle_ = true;
     return Status::Ok();
   }
   if (inflight_ >= options_.max_inflight) return Status::Ok();
@@ -335,6 +352,7 @@ Status Agent::Pump(Clock::time_point now) {
     }
     if (!bucket_.CanTake(now)) {
       next_pump_ = std::min(next_pump_, now + bucket_.TimeUntilAvailable(now));
+      pump_idle_ = true;
       return Status::Ok();
     }
     auto batch = outbox_.NextBatch(name, options_.max_batch_records, options_.max_batch_bytes);
@@ -347,6 +365,7 @@ Status Agent::Pump(Clock::time_point now) {
     bucket_.TryTake(now);
     CCC_RETURN_IF_ERROR(PublishBatch(std::move(**batch), state));
   }
+  pump_idle_ = idle >= n;
   drained_ = idle >= n && !blocked && inflight_ == 0;
   return Status::Ok();
 }
@@ -369,7 +388,8 @@ Status Agent::PublishBatch(outbox::PendingBatch pending, StreamState& state) {
   ++inflight_;
   ++counters_.published_batches;
 
-  auto payload = protocol::EncodeBatch(batch);
+  // The outbox validated every body on append (outbox.h).
+  auto payload = protocol::EncodeBatchTrusted(batch);
   if (!payload.ok()) {
     // Cannot happen for records the outbox accepted within the configured batch limits;
     // treated like a refusal so the stream backs off instead of spinning.

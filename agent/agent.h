@@ -52,6 +52,9 @@ struct AgentOptions {
   // flight, before a rewind and on stop. A crash loses at most this much acknowledgement
   // state: those records are sent again (at least once; the relay drops duplicates).
   std::chrono::milliseconds ack_interval{25};
+  // Acknowledged records are deleted from the outbox file when there is nothing to publish,
+  // at most this many rows per loop round (Outbox::PurgeAcknowledged).
+  size_t purge_chunk_rows = 2'000;
   // A stream whose batch the broker refused waits this long (exponential, jittered).
   std::chrono::milliseconds drop_backoff_min{1'000};
   std::chrono::milliseconds drop_backoff_max{300'000};
@@ -96,7 +99,8 @@ class Agent {
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;
 
-  // Start-up records (agent_started event, sysinfo), then starts the publisher.
+  // Starts the publisher (it connects in the background), then writes the start-up records
+  // (agent_started event, sysinfo).
   Status Start();
   // One round: applies uplink events, samples when due, publishes what the window and the
   // pacing allow. A non-ok Status is fatal (kDataLoss from the outbox): stop loudly.
@@ -188,6 +192,9 @@ class Agent {
   std::chrono::steady_clock::time_point next_heartbeat_{};
   std::chrono::steady_clock::time_point next_ack_flush_{};
   bool acks_pending_ = false;
+  bool uplink_state_pending_ = false;  // "connected" to write after this round's Pump
+  bool pump_idle_ = false;             // the last Pump found nothing it could publish now
+  bool purge_more_ = false;            // acknowledged rows wait to be deleted
   std::optional<sources::PbxIdentity> last_identity_;
   std::optional<outbox::NewRecord> pending_sysinfo_;  // waits for room while paused
   uint64_t reported_thinned_ = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ class FakePublisher : public uplink::Publisher {
 
   void Start(uplink::ConnectionCallback on_connection) override {
     on_connection_ = std::move(on_connection);
+    if (on_start) on_start();
   }
   void Stop() override { stopped_ = true; }
   void Publish(std::string topic, std::string payload, uplink::PublishCallback on_result) override {
@@ -57,6 +59,7 @@ class FakePublisher : public uplink::Publisher {
     return out;
   }
 
+  std::function<void()> on_start;
   std::vector<Sent> sent_;
   size_t finished_ = 0;
   bool stopped_ = false;
@@ -172,7 +175,7 @@ TEST_F(AgentTest, RecordsFlowToTheirStreamTopicsAfterConnect) {
   EXPECT_THAT(events[0]->batch.records.at(0).body, HasSubstr("\"type\":\"agent_started\""));
 }
 
-TEST_F(AgentTest, DeliveredBatchesAreAcknowledgedAndDeleted) {
+TEST_F(AgentTest, DeliveredBatchesAreAcknowledged) {
   MakeAgent();
   Poll();
   publisher_.Connect();
@@ -183,6 +186,61 @@ TEST_F(AgentTest, DeliveredBatchesAreAcknowledgedAndDeleted) {
   EXPECT_EQ(Depth(protocol::kStreamSystemInfo), 0u);
   EXPECT_EQ(Depth(protocol::kStreamEvents), 0u);
   EXPECT_EQ(agent_->counters().delivered_batches, 3u);
+}
+
+TEST_F(AgentTest, DeletesAcknowledgedRowsOnceNothingIsLeftToPublish) {
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  publisher_.FinishAll(PublishOutcome::kDelivered);
+  Poll();
+  EXPECT_FALSE(outbox_->HasAcknowledgedRows());
+}
+
+TEST_F(AgentTest, KeepsAcknowledgedRowsWhileTheWindowIsFull) {
+  options_.max_batch_records = 1;
+  options_.max_inflight = 2;
+  MakeAgent();
+  for (int i = 0; i < 5; ++i) {
+    Poll();
+    Advance(milliseconds(1'000));
+  }
+  publisher_.Connect();
+  Poll();
+  publisher_.Finish(0, PublishOutcome::kDelivered);
+  Poll();
+  ASSERT_EQ(publisher_.sent_.size(), 3u);
+  EXPECT_TRUE(outbox_->HasAcknowledgedRows());
+}
+
+TEST_F(AgentTest, DeletesAcknowledgedRowsWhileDisconnected) {
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  publisher_.FinishAll(PublishOutcome::kDelivered);
+  publisher_.Disconnect();
+  Poll();
+  EXPECT_FALSE(outbox_->HasAcknowledgedRows());
+}
+
+TEST_F(AgentTest, DeletesInBoundedChunksAndWakesAtOnceUntilDone) {
+  options_.purge_chunk_rows = 1;
+  options_.thinning_check_interval = milliseconds(60'000);
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  publisher_.FinishAll(PublishOutcome::kDelivered);
+  Poll();
+  // Three streams with one acknowledged row each: one row per round.
+  EXPECT_TRUE(outbox_->HasAcknowledgedRows());
+  EXPECT_LE(agent_->NextWakeup(), now_);
+  Poll();
+  Poll();
+  EXPECT_FALSE(outbox_->HasAcknowledgedRows());
+  EXPECT_GT(agent_->NextWakeup(), now_);
 }
 
 TEST_F(AgentTest, AcknowledgementsWaitForTheAckIntervalWhileBatchesAreInFlight) {
@@ -324,6 +382,27 @@ TEST_F(AgentTest, FullOutboxPausesTheDurableSourceAndRecordsAnEvent) {
   Advance(milliseconds(100));
   Poll();
   EXPECT_GT(source.calls, calls_when_paused);
+}
+
+TEST_F(AgentTest, StartsConnectingBeforeWritingTheStartUpRecords) {
+  bool outbox_empty_at_start = false;
+  publisher_.on_start = [&] {
+    outbox_empty_at_start = outbox_ && outbox_->BacklogUpperBound() == 0;
+  };
+  MakeAgent();
+  EXPECT_TRUE(outbox_empty_at_start);
+  EXPECT_GT(outbox_->BacklogUpperBound(), 0u);
+}
+
+TEST_F(AgentTest, WritesTheConnectedStateInTheRoundThatHandlesTheConnect) {
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  publisher_.Disconnect();
+  publisher_.Connect();
+  Poll();
+  EXPECT_EQ(outbox_->State("uplink.connected")->value_or(""), "1");
+  EXPECT_EQ(publisher_.sent_.size(), 3u);
 }
 
 TEST_F(AgentTest, WritesUplinkStateForStatus) {

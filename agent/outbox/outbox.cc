@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -11,6 +13,7 @@
 #include <utility>
 
 #include "agent/outbox/outbox_sql.h"
+#include "common/protocol/batch.h"
 #include "common/protocol/streams.h"
 #include "common/sqlite/sqlite_db.h"
 
@@ -49,6 +52,13 @@ struct StreamState {
   // In memory only: highest seq handed out by NextBatch since the last Rewind. Rows up to it
   // may be in flight and are never thinned.
   uint64_t handed_out = 0;
+  // In memory only (writer): every row up to this seq is deleted. Rows in
+  // (purged_seq, acked_seq] are acknowledged and wait for PurgeAcknowledged.
+  uint64_t purged_seq = 0;
+  // In memory only: (range_hi, bytes) of each batch handed out since the last Rewind and not
+  // yet acknowledged, in order, so that acknowledging whole batches needs no read. Thinning
+  // never touches handed-out rows, so the figures stay exact.
+  std::deque<std::pair<uint64_t, uint64_t>> handed_out_bytes;
 };
 
 using StreamMap = std::map<std::string, StreamState, std::less<>>;
@@ -73,7 +83,9 @@ struct Statements {
   sqlite::Statement save_stream;
   sqlite::Statement insert_record;
   sqlite::Statement select_batch;
-  sqlite::Statement delete_acknowledged;
+  sqlite::Statement measure_range;
+  sqlite::Statement purge_acknowledged;
+  sqlite::Statement oldest_seq;
   sqlite::Statement count_thin_candidates;
   sqlite::Statement oldest_candidate_ts;
   sqlite::Statement select_thin_candidates;
@@ -114,6 +126,17 @@ class SqliteOutbox final : public Outbox {
                                                 size_t max_bytes) override;
   void Rewind() override;
   Status Acknowledge(std::string_view stream, uint64_t range_hi, int64_t now_ms) override;
+  Result<bool> PurgeAcknowledged(size_t max_rows) override;
+  uint64_t BacklogUpperBound() const override {
+    uint64_t backlog = 0;
+    for (const auto& [name, state] : streams_) backlog += state.next_seq - 1 - state.acked_seq;
+    return backlog;
+  }
+  bool HasAcknowledgedRows() const override {
+    return std::any_of(streams_.begin(), streams_.end(), [](const auto& entry) {
+      return entry.second.purged_seq < entry.second.acked_seq;
+    });
+  }
 
   Result<std::vector<std::string>> Streams() override;
   Result<OutboxStats> Stats() override;
@@ -131,6 +154,11 @@ class SqliteOutbox final : public Outbox {
   Status Prepare();
   Status LoadMeta();
   Status LoadStreams(StreamMap& streams);
+
+  // Measures the stored rows of `name` in (lo, hi]: bytes as counted against the bound.
+  Status MeasureRange(std::string_view name, uint64_t lo, uint64_t hi, uint64_t& bytes);
+  // Finds the acknowledged rows left by an earlier run (writer, on open).
+  Status LoadAcknowledgedRows();
 
   Status AppendImpl(std::string_view stream, std::span<const NewRecord> records,
                     const std::string_view* cursor_key, std::string_view cursor_value);
@@ -154,6 +182,8 @@ class SqliteOutbox final : public Outbox {
   StreamMap streams_;
   // Invariant: equals the sum of streams_[*].bytes and of streams.bytes on disk.
   uint64_t total_bytes_ = 0;
+  // Bytes (as counted against the bound) of acknowledged rows not yet purged.
+  uint64_t acknowledged_rows_bytes_ = 0;
   Statements statements_;
 };
 
@@ -199,7 +229,45 @@ Status SqliteOutbox::Init() {
   total_bytes_ = 0;
   for (auto& [name, state] : streams_) {
     state.handed_out = state.acked_seq;
+    state.purged_seq = state.acked_seq;
     total_bytes_ += state.bytes;
+  }
+  if (!read_only_) CCC_RETURN_IF_ERROR(LoadAcknowledgedRows());
+  return Status::Ok();
+}
+
+Status SqliteOutbox::MeasureRange(std::string_view name, uint64_t lo, uint64_t hi,
+                                  uint64_t& bytes) {
+  sqlite::Statement& measure = statements_.measure_range;
+  ResetOnExit reset(measure);
+  measure.Bind(1, name).Bind(2, ToSql(lo)).Bind(3, ToSql(hi));
+  Result<bool> row = measure.Step();
+  if (!row.ok()) return Check(row.status());
+  bytes = 0;
+  if (*row) {
+    bytes = FromSql(measure.ColumnInt(0)) * kRowOverheadBytes + FromSql(measure.ColumnInt(1));
+  }
+  return Status::Ok();
+}
+
+Status SqliteOutbox::LoadAcknowledgedRows() {
+  acknowledged_rows_bytes_ = 0;
+  for (auto& [name, state] : streams_) {
+    if (state.acked_seq == 0) continue;
+    std::optional<uint64_t> oldest;
+    {
+      sqlite::Statement& select = statements_.oldest_seq;
+      ResetOnExit reset(select);
+      select.Bind(1, name);
+      Result<bool> row = select.Step();
+      if (!row.ok()) return Check(row.status());
+      if (*row) oldest = FromSql(select.ColumnInt(0));
+    }
+    if (!oldest || *oldest > state.acked_seq) continue;
+    state.purged_seq = *oldest - 1;
+    uint64_t bytes = 0;
+    CCC_RETURN_IF_ERROR(MeasureRange(name, state.purged_seq, state.acked_seq, bytes));
+    acknowledged_rows_bytes_ += bytes;
   }
   return Status::Ok();
 }
@@ -239,7 +307,9 @@ Status SqliteOutbox::Prepare() {
       {&statements_.save_stream, sql::kSaveStream},
       {&statements_.insert_record, sql::kInsertRecord},
       {&statements_.select_batch, sql::kSelectBatch},
-      {&statements_.delete_acknowledged, sql::kDeleteAcknowledged},
+      {&statements_.measure_range, sql::kMeasureRange},
+      {&statements_.purge_acknowledged, sql::kPurgeAcknowledged},
+      {&statements_.oldest_seq, sql::kOldestSeq},
       {&statements_.count_thin_candidates, sql::kCountThinCandidates},
       {&statements_.oldest_candidate_ts, sql::kOldestCandidateTs},
       {&statements_.select_thin_candidates, sql::kSelectThinCandidates},
@@ -336,11 +406,27 @@ Status SqliteOutbox::AppendImpl(std::string_view stream, std::span<const NewReco
   if (stream.empty()) return InvalidArgument("outbox append: stream name is empty");
   if (records.empty() && cursor_key == nullptr) return Status::Ok();
 
+  for (size_t i = 0; i < records.size(); ++i) {
+    const Status valid = protocol::ValidateBody(records[i].body);
+    if (!valid.ok()) {
+      return InvalidArgument("outbox append to stream " + std::string(stream) + ": record " +
+                             std::to_string(i) + ": body " + valid.message());
+    }
+  }
+
   uint64_t need = 0;
   for (const NewRecord& record : records) need += RowBytes(record.body.size());
   const bool thinnable = protocol::IsThinnable(stream);
   const uint64_t limit =
       max_bytes_ + (stream == protocol::kStreamEvents ? alert_reserve_bytes_ : 0);
+
+  // Acknowledged rows no longer count against the bound, but the file should not grow past
+  // it because of them: delete them before the stored rows would exceed it. Committed on its
+  // own, so that a failing append does not undo it.
+  if (acknowledged_rows_bytes_ > 0 && total_bytes_ + acknowledged_rows_bytes_ + need > limit) {
+    Result<bool> more = PurgeAcknowledged(0);
+    if (!more.ok()) return more.status();
+  }
 
   // All changes are made on copies and published only after COMMIT succeeded, so a failed
   // transaction leaves memory and disk in agreement.
@@ -489,6 +575,8 @@ Result<std::optional<PendingBatch>> SqliteOutbox::NextBatch(std::string_view str
   PendingBatch batch;
   batch.stream = std::string(stream);
   batch.range_lo = state.handed_out + 1;
+  batch.records.reserve(
+      std::min<uint64_t>(std::max<size_t>(max_records, 1), state.next_seq - 1 - state.handed_out));
   for (;;) {
     Result<bool> row = select.Step();
     if (!row.ok()) return Check(row.status());
@@ -503,11 +591,16 @@ Result<std::optional<PendingBatch>> SqliteOutbox::NextBatch(std::string_view str
   if (batch.records.empty()) return std::optional<PendingBatch>();
   batch.range_hi = batch.records.back().seq;
   state.handed_out = batch.range_hi;
+  state.handed_out_bytes.emplace_back(batch.range_hi,
+                                      batch.body_bytes + batch.records.size() * kRowOverheadBytes);
   return std::optional<PendingBatch>(std::move(batch));
 }
 
 void SqliteOutbox::Rewind() {
-  for (auto& [name, state] : streams_) state.handed_out = state.acked_seq;
+  for (auto& [name, state] : streams_) {
+    state.handed_out = state.acked_seq;
+    state.handed_out_bytes.clear();
+  }
 }
 
 Status SqliteOutbox::Acknowledge(std::string_view stream, uint64_t range_hi, int64_t now_ms) {
@@ -529,17 +622,21 @@ Status SqliteOutbox::Acknowledge(std::string_view stream, uint64_t range_hi, int
   StreamState staged = current;
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(db_);
   if (!txn.ok()) return Check(txn.status());
+  // Logical: the rows stay until PurgeAcknowledged. What they free is known when whole
+  // handed-out batches are acknowledged; otherwise measured (reads only row headers).
   uint64_t freed = 0;
-  {
-    sqlite::Statement& remove = statements_.delete_acknowledged;
-    ResetOnExit reset(remove);
-    remove.Bind(1, stream).Bind(2, ToSql(range_hi));
-    for (;;) {
-      Result<bool> row = remove.Step();
-      if (!row.ok()) return Check(row.status());
-      if (!*row) break;
-      freed += RowBytes(static_cast<size_t>(remove.ColumnInt(0)));
-    }
+  size_t covered = 0;
+  for (const auto& [hi, bytes] : staged.handed_out_bytes) {
+    if (hi > range_hi) break;
+    freed += bytes;
+    ++covered;
+  }
+  if (covered > 0 && staged.handed_out_bytes[covered - 1].first == range_hi) {
+    staged.handed_out_bytes.erase(staged.handed_out_bytes.begin(),
+                                  staged.handed_out_bytes.begin() + static_cast<long>(covered));
+  } else {
+    staged.handed_out_bytes.clear();
+    CCC_RETURN_IF_ERROR(MeasureRange(stream, staged.acked_seq, range_hi, freed));
   }
   freed = std::min(freed, staged.bytes);
   staged.bytes -= freed;
@@ -550,7 +647,40 @@ Status SqliteOutbox::Acknowledge(std::string_view stream, uint64_t range_hi, int
   CCC_RETURN_IF_ERROR(Check(txn->Commit()));
   current = staged;
   total_bytes_ -= freed;
+  acknowledged_rows_bytes_ += freed;
   return Status::Ok();
+}
+
+Result<bool> SqliteOutbox::PurgeAcknowledged(size_t max_rows) {
+  CCC_RETURN_IF_ERROR(CheckWritable());
+  if (!HasAcknowledgedRows()) return false;
+  uint64_t budget = max_rows == 0 ? std::numeric_limits<uint64_t>::max() : max_rows;
+  std::map<std::string, uint64_t, std::less<>> purged;  // stream -> new purged_seq
+  uint64_t freed = 0;
+  Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(db_);
+  if (!txn.ok()) return Check(txn.status());
+  for (const auto& [name, state] : streams_) {
+    if (budget == 0) break;
+    if (state.purged_seq >= state.acked_seq) continue;
+    // Chunks are seq ranges: thinning gaps only make a chunk smaller.
+    const uint64_t hi =
+        state.acked_seq - state.purged_seq > budget ? state.purged_seq + budget : state.acked_seq;
+    sqlite::Statement& remove = statements_.purge_acknowledged;
+    ResetOnExit reset(remove);
+    remove.Bind(1, name).Bind(2, ToSql(state.purged_seq)).Bind(3, ToSql(hi));
+    for (;;) {
+      Result<bool> row = remove.Step();
+      if (!row.ok()) return Check(row.status());
+      if (!*row) break;
+      freed += RowBytes(static_cast<size_t>(remove.ColumnInt(0)));
+    }
+    budget -= hi - state.purged_seq;
+    purged.emplace(name, hi);
+  }
+  CCC_RETURN_IF_ERROR(Check(txn->Commit()));
+  for (const auto& [name, seq] : purged) streams_.find(name)->second.purged_seq = seq;
+  acknowledged_rows_bytes_ -= std::min(freed, acknowledged_rows_bytes_);
+  return HasAcknowledgedRows();
 }
 
 Result<std::vector<std::string>> SqliteOutbox::Streams() {
@@ -586,7 +716,7 @@ Result<OutboxStats> SqliteOutbox::Stats() {
     s.next_seq = state.next_seq;
     sqlite::Statement& depth = statements_.stream_depth;
     ResetOnExit reset(depth);
-    depth.Bind(1, name);
+    depth.Bind(1, name).Bind(2, ToSql(state.acked_seq));
     Result<bool> row = depth.Step();
     if (!row.ok()) return Check(row.status());
     if (*row) {

@@ -69,8 +69,15 @@ struct PendingBatch {
 // Guarantees:
 // - Append assigns each record the next seq of its stream, in the same transaction that
 //   stores it (and, with AppendWithCursor, that moves the source's cursor).
-// - Rows are deleted only by Acknowledge, i.e. after the broker acknowledged them, or by
-//   thinning (thinnable streams only, below).
+// - Append refuses (kInvalidArgument, stores nothing) a body that protocol::ValidateBody
+//   rejects with the default CodecLimits, so stored bodies may be encoded with
+//   protocol::EncodeBatchTrusted.
+// - Records leave the outbox only by Acknowledge, i.e. after the broker acknowledged them, or
+//   by thinning (thinnable streams only, below). Acknowledge is logical: it moves the
+//   stream's acknowledged seq and frees the records' bytes in one small transaction; the rows
+//   themselves are deleted later by PurgeAcknowledged, by an append that needs their room, or
+//   after a restart. Rows up to the acknowledged seq are never handed out again and count
+//   neither in Stats nor against the bound.
 // - Bound: when an append would exceed max_bytes, thinnable streams (protocol::IsThinnable)
 //   are thinned oldest first: every second unsent record of the oldest half is deleted,
 //   repeatedly, and counted in `dropped`. Records already handed out by NextBatch and not
@@ -111,6 +118,17 @@ class Outbox {
   virtual void Rewind() = 0;
   // The broker acknowledged every record of `stream` up to and including `range_hi`.
   virtual Status Acknowledge(std::string_view stream, uint64_t range_hi, int64_t now_ms) = 0;
+
+  // Deletes the rows of acknowledged records, about max_rows of them (0: all) in one
+  // transaction, oldest first. Returns whether acknowledged rows are still stored. Meant for
+  // idle moments; correctness never depends on it being called.
+  virtual Result<bool> PurgeAcknowledged(size_t max_rows) = 0;
+  // Whether acknowledged rows wait for PurgeAcknowledged. Memory only, no I/O.
+  virtual bool HasAcknowledgedRows() const = 0;
+
+  // Records of every stream after its acknowledged seq, counted from the seqs: at least the
+  // sum of Stats' depths (seqs thinned away still count). Memory only, no I/O.
+  virtual uint64_t BacklogUpperBound() const = 0;
 
   // Streams that currently hold unsent records (or have ever been written).
   virtual Result<std::vector<std::string>> Streams() = 0;

@@ -66,8 +66,15 @@ inline constexpr std::string_view kInsertRecord =
 inline constexpr std::string_view kSelectBatch =
     "SELECT seq, ts_ms, body FROM records WHERE stream = ?1 AND seq > ?2 "
     "ORDER BY seq LIMIT ?3";
-inline constexpr std::string_view kDeleteAcknowledged =
-    "DELETE FROM records WHERE stream = ?1 AND seq <= ?2 RETURNING length(body)";
+// Acknowledgement is logical (streams.acked_seq); rows up to it are garbage, deleted later in
+// bounded chunks by kPurgeAcknowledged. kMeasureRange sizes what an acknowledgement frees.
+inline constexpr std::string_view kMeasureRange =
+    "SELECT count(*), coalesce(sum(length(body)), 0) FROM records "
+    "WHERE stream = ?1 AND seq > ?2 AND seq <= ?3";
+inline constexpr std::string_view kPurgeAcknowledged =
+    "DELETE FROM records WHERE stream = ?1 AND seq > ?2 AND seq <= ?3 RETURNING length(body)";
+inline constexpr std::string_view kOldestSeq =
+    "SELECT seq FROM records WHERE stream = ?1 ORDER BY seq LIMIT 1";
 
 // Thinning: candidates are the rows after the handed-out mark (?2).
 inline constexpr std::string_view kCountThinCandidates =
@@ -80,10 +87,11 @@ inline constexpr std::string_view kSelectThinCandidates =
 inline constexpr std::string_view kDeleteRecord =
     "DELETE FROM records WHERE stream = ?1 AND seq = ?2";
 
+// Rows up to the acknowledged seq (?2) may still be stored until purged: not counted.
 inline constexpr std::string_view kStreamDepth =
     "SELECT count(*), "
-    "(SELECT ts_ms FROM records WHERE stream = ?1 ORDER BY seq LIMIT 1) "
-    "FROM records WHERE stream = ?1";
+    "(SELECT ts_ms FROM records WHERE stream = ?1 AND seq > ?2 ORDER BY seq LIMIT 1) "
+    "FROM records WHERE stream = ?1 AND seq > ?2";
 
 inline constexpr std::string_view kGetCursor = "SELECT value FROM cursors WHERE key = ?1";
 inline constexpr std::string_view kSetCursor =

@@ -92,6 +92,23 @@ class OutboxTest : public ::testing::Test {
     return {};
   }
 
+  // Rows physically stored for `stream`, acknowledged or not, read beside the outbox.
+  uint64_t StoredRows(std::string_view stream) const {
+    sqlite::OpenOptions options;
+    options.read_only = true;
+    options.create = false;
+    Result<sqlite::Database> db = sqlite::Database::Open(path_, options);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    if (!db.ok()) return 0;
+    Result<sqlite::Statement> count = db->Prepare("SELECT count(*) FROM records WHERE stream = ?1");
+    EXPECT_TRUE(count.ok());
+    if (!count.ok()) return 0;
+    count->Bind(1, stream);
+    Result<bool> row = count->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return row.ok() && *row ? static_cast<uint64_t>(count->ColumnInt(0)) : 0;
+  }
+
   fs::path dir_;
   std::string path_;
 };
@@ -181,7 +198,7 @@ TEST_F(OutboxTest, NextBatchIsEmptyWhenNothingWaits) {
   EXPECT_FALSE(drained->has_value());
 }
 
-TEST_F(OutboxTest, AcknowledgeDeletesRowsAndFreesBytes) {
+TEST_F(OutboxTest, AcknowledgeFreesBytesAndHidesTheRecords) {
   auto outbox = OpenOutbox();
   ASSERT_TRUE(outbox->Append("calls", Records(5)).ok());
   auto batch = outbox->NextBatch("calls", 3, 1 << 20);
@@ -195,6 +212,186 @@ TEST_F(OutboxTest, AcknowledgeDeletesRowsAndFreesBytes) {
   EXPECT_EQ(stats.last_acked_seq, 3u);
   EXPECT_EQ(stats.last_acked_at_ms, 777);
   EXPECT_EQ(outbox->Stats()->total_bytes, 2 * kRowBytes);
+}
+
+TEST_F(OutboxTest, AcknowledgeKeepsTheRowsUntilTheyArePurged) {
+  auto outbox = OpenOutbox();
+  ASSERT_TRUE(outbox->Append("calls", Records(5)).ok());
+  ASSERT_TRUE(outbox->Acknowledge("calls", 3, 0).ok());
+  EXPECT_TRUE(outbox->HasAcknowledgedRows());
+  EXPECT_EQ(StoredRows("calls"), 5u);
+  EXPECT_THAT(StoredSeqs(*outbox, "calls"), ElementsAre(4, 5));
+  EXPECT_EQ(StatsOf(*outbox, "calls").depth, 2u);
+}
+
+TEST_F(OutboxTest, AcknowledgedRowsAreNeverHandedOutAgainAfterRewind) {
+  auto outbox = OpenOutbox();
+  ASSERT_TRUE(outbox->Append("calls", Records(4)).ok());
+  ASSERT_TRUE(outbox->NextBatch("calls", 4, 1 << 20).ok());
+  ASSERT_TRUE(outbox->Acknowledge("calls", 2, 0).ok());
+  outbox->Rewind();
+  auto batch = outbox->NextBatch("calls", 10, 1 << 20);
+  ASSERT_TRUE(batch.ok() && batch->has_value());
+  EXPECT_EQ((*batch)->range_lo, 3u);
+  EXPECT_THAT(Seqs(**batch), ElementsAre(3, 4));
+}
+
+TEST_F(OutboxTest, AcknowledgingPartsOfHandedOutBatchesFreesExactlyTheirBytes) {
+  auto outbox = OpenOutbox();
+  ASSERT_TRUE(outbox->Append("calls", Records(3)).ok());
+  ASSERT_TRUE(outbox->Append("calls", Records(3, 1000, /*body_size=*/200)).ok());
+  ASSERT_TRUE(outbox->NextBatch("calls", 2, 1 << 20).ok());  // 1..2
+  ASSERT_TRUE(outbox->NextBatch("calls", 3, 1 << 20).ok());  // 3..5
+  ASSERT_TRUE(outbox->NextBatch("calls", 3, 1 << 20).ok());  // 6
+  ASSERT_TRUE(outbox->Acknowledge("calls", 2, 0).ok());      // a whole batch
+  EXPECT_EQ(outbox->Stats()->total_bytes, kRowBytes + 3 * (200 + kRowOverheadBytes));
+  ASSERT_TRUE(outbox->Acknowledge("calls", 4, 0).ok());  // part of one
+  EXPECT_EQ(outbox->Stats()->total_bytes, 2 * (200 + kRowOverheadBytes));
+  ASSERT_TRUE(outbox->Acknowledge("calls", 6, 0).ok());
+  EXPECT_EQ(outbox->Stats()->total_bytes, 0u);
+  EXPECT_EQ(StatsOf(*outbox, "calls").bytes, 0u);
+}
+
+TEST_F(OutboxTest, AcknowledgingAfterRewindFreesExactlyTheBytes) {
+  auto outbox = OpenOutbox();
+  ASSERT_TRUE(outbox->Append("calls", Records(4)).ok());
+  ASSERT_TRUE(outbox->NextBatch("calls", 2, 1 << 20).ok());
+  outbox->Rewind();
+  ASSERT_TRUE(outbox->NextBatch("calls", 3, 1 << 20).ok());
+  ASSERT_TRUE(outbox->Acknowledge("calls", 3, 0).ok());
+  EXPECT_EQ(outbox->Stats()->total_bytes, kRowBytes);
+}
+
+TEST_F(OutboxTest, BacklogUpperBoundCountsUnacknowledgedSeqsOfEveryStream) {
+  auto outbox = OpenOutbox();
+  ASSERT_TRUE(outbox->Append("calls", Records(5)).ok());
+  ASSERT_TRUE(outbox->Append("events", Records(2)).ok());
+  ASSERT_TRUE(outbox->Acknowledge("calls", 3, 0).ok());
+  EXPECT_EQ(outbox->BacklogUpperBound(), 4u);
+}
+
+TEST_F(OutboxTest, BacklogUpperBoundStillCountsThinnedSeqs) {
+  auto outbox = OpenOutbox(/*max_bytes=*/10 * kRowBytes);
+  ASSERT_TRUE(outbox->Append("telemetry", Records(10)).ok());
+  ASSERT_TRUE(outbox->Append("telemetry", Records(1)).ok());  // thins 1, 3, 5
+  EXPECT_EQ(StatsOf(*outbox, "telemetry").depth, 8u);
+  EXPECT_EQ(outbox->BacklogUpperBound(), 11u);
+}
+
+TEST_F(OutboxTest, PurgeDeletesAcknowledgedRowsInBoundedChunks) {
+  auto outbox = OpenOutbox();
+  ASSERT_TRUE(outbox->Append("calls", Records(10)).ok());
+  ASSERT_TRUE(outbox->Acknowledge("calls", 9, 0).ok());
+  Result<bool> more = outbox->PurgeAcknowledged(4);
+  ASSERT_TRUE(more.ok());
+  EXPECT_TRUE(*more);
+  EXPECT_EQ(StoredRows("calls"), 6u);
+  ASSERT_TRUE(outbox->PurgeAcknowledged(4).ok());
+  EXPECT_EQ(StoredRows("calls"), 2u);
+  more = outbox->PurgeAcknowledged(4);
+  ASSERT_TRUE(more.ok());
+  EXPECT_FALSE(*more);
+  EXPECT_FALSE(outbox->HasAcknowledgedRows());
+  EXPECT_EQ(StoredRows("calls"), 1u);
+  EXPECT_THAT(StoredSeqs(*outbox, "calls"), ElementsAre(10));
+}
+
+TEST_F(OutboxTest, PurgeWithoutALimitDeletesEveryAcknowledgedRowOfEveryStream) {
+  auto outbox = OpenOutbox();
+  ASSERT_TRUE(outbox->Append("calls", Records(3)).ok());
+  ASSERT_TRUE(outbox->Append("telemetry", Records(3)).ok());
+  ASSERT_TRUE(outbox->Acknowledge("calls", 3, 0).ok());
+  ASSERT_TRUE(outbox->Acknowledge("telemetry", 2, 0).ok());
+  Result<bool> more = outbox->PurgeAcknowledged(0);
+  ASSERT_TRUE(more.ok());
+  EXPECT_FALSE(*more);
+  EXPECT_EQ(StoredRows("calls"), 0u);
+  EXPECT_EQ(StoredRows("telemetry"), 1u);
+}
+
+TEST_F(OutboxTest, PurgeSkipsGapsLeftByThinning) {
+  auto outbox = OpenOutbox(/*max_bytes=*/10 * kRowBytes);
+  ASSERT_TRUE(outbox->Append("telemetry", Records(10)).ok());
+  ASSERT_TRUE(outbox->Append("telemetry", Records(1)).ok());  // thins 1, 3, 5
+  ASSERT_TRUE(outbox->Acknowledge("telemetry", 6, 0).ok());
+  EXPECT_EQ(outbox->Stats()->total_bytes, 5 * kRowBytes);
+  ASSERT_TRUE(outbox->PurgeAcknowledged(0).ok());
+  EXPECT_EQ(StoredRows("telemetry"), 5u);
+  EXPECT_THAT(StoredSeqs(*outbox, "telemetry"), ElementsAre(7, 8, 9, 10, 11));
+}
+
+TEST_F(OutboxTest, ReopenAfterACrashFindsAndPurgesLeftoverAcknowledgedRows) {
+  {
+    auto outbox = OpenOutbox();
+    ASSERT_TRUE(outbox->Append("calls", Records(6)).ok());
+    ASSERT_TRUE(outbox->Acknowledge("calls", 4, 0).ok());
+  }  // gone without purging, as after kill -9
+  auto outbox = OpenOutbox();
+  EXPECT_TRUE(outbox->HasAcknowledgedRows());
+  EXPECT_EQ(StatsOf(*outbox, "calls").depth, 2u);
+  EXPECT_EQ(outbox->Stats()->total_bytes, 2 * kRowBytes);
+  EXPECT_THAT(StoredSeqs(*outbox, "calls"), ElementsAre(5, 6));
+  ASSERT_TRUE(outbox->PurgeAcknowledged(0).ok());
+  EXPECT_EQ(StoredRows("calls"), 2u);
+}
+
+TEST_F(OutboxTest, AcknowledgedRowsNeverMakeADurableAppendFail) {
+  auto outbox = OpenOutbox(/*max_bytes=*/10 * kRowBytes);
+  ASSERT_TRUE(outbox->Append("calls", Records(10)).ok());
+  ASSERT_TRUE(outbox->Acknowledge("calls", 10, 0).ok());
+  ASSERT_TRUE(outbox->Append("calls", Records(10)).ok());
+  // Deleted first so the file stays within the bound.
+  EXPECT_EQ(StoredRows("calls"), 10u);
+  EXPECT_FALSE(outbox->HasAcknowledgedRows());
+  EXPECT_EQ(outbox->Stats()->total_bytes, 10 * kRowBytes);
+}
+
+TEST_F(OutboxTest, AcknowledgedRowsArePurgedBeforeAnythingIsThinned) {
+  auto outbox = OpenOutbox(/*max_bytes=*/10 * kRowBytes);
+  ASSERT_TRUE(outbox->Append("telemetry", Records(10)).ok());
+  ASSERT_TRUE(outbox->Acknowledge("telemetry", 5, 0).ok());
+  ASSERT_TRUE(outbox->Append("telemetry", Records(5)).ok());
+  EXPECT_EQ(StatsOf(*outbox, "telemetry").dropped, 0u);
+  EXPECT_EQ(StoredRows("telemetry"), 10u);
+  EXPECT_THAT(StoredSeqs(*outbox, "telemetry"), ElementsAre(6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+}
+
+TEST_F(OutboxTest, AcknowledgedRowsWithinTheBoundStayForIdleTime) {
+  auto outbox = OpenOutbox(/*max_bytes=*/10 * kRowBytes);
+  ASSERT_TRUE(outbox->Append("calls", Records(4)).ok());
+  ASSERT_TRUE(outbox->Acknowledge("calls", 4, 0).ok());
+  ASSERT_TRUE(outbox->Append("calls", Records(6)).ok());
+  EXPECT_EQ(StoredRows("calls"), 10u);
+  EXPECT_TRUE(outbox->HasAcknowledgedRows());
+}
+
+TEST_F(OutboxTest, AppendRefusesABodyThatIsNotAJsonObjectAndStoresNothing) {
+  auto outbox = OpenOutbox();
+  std::vector<NewRecord> records = Records(2);
+  records[1].body = "[1,2]";
+  const Status status = outbox->Append("calls", records);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("record 1"));
+  EXPECT_THAT(StoredSeqs(*outbox, "calls"), ElementsAre());
+  EXPECT_EQ(StatsOf(*outbox, "calls").next_seq, 1u);
+}
+
+TEST_F(OutboxTest, AppendRefusesABodyThatIsNotJson) {
+  auto outbox = OpenOutbox();
+  const NewRecord record{1, "{\"a\":"};
+  EXPECT_EQ(outbox->Append("calls", std::span(&record, 1)).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(OutboxTest, ReadOnlyOpenDoesNotCountAcknowledgedRows) {
+  auto writer = OpenOutbox();
+  ASSERT_TRUE(writer->Append("calls", Records(3, /*first_ts=*/100)).ok());
+  ASSERT_TRUE(writer->Acknowledge("calls", 2, 0).ok());
+  Result<std::unique_ptr<Outbox>> reader = Outbox::OpenReadOnly(path_);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  const StreamStats stats = StatsOf(**reader, "calls");
+  EXPECT_EQ(stats.depth, 1u);
+  EXPECT_EQ(stats.oldest_ts_ms, 102);
+  EXPECT_EQ((*reader)->PurgeAcknowledged(0).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(OutboxTest, AcknowledgeBeyondTheLastAssignedSeqIsRejected) {

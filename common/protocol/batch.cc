@@ -242,7 +242,26 @@ void AppendNumber(std::string& out, auto value) {
 
 }  // namespace
 
-Result<std::string> EncodeBatch(const Batch& batch, const CodecLimits& limits, int zstd_level) {
+Status ValidateBody(std::string_view body, const CodecLimits& limits) {
+  std::array<unsigned char, 4096> scratch{};
+  boost::json::monotonic_resource resource(scratch.data(), scratch.size());
+  boost::system::error_code ec;
+  const boost::json::value value =
+      boost::json::parse(body, ec, &resource, ParseOptions(kMaxJsonDepth - kEnvelopeDepth));
+  if (ec) return Malformed("is not valid JSON: " + ec.message());
+  if (!value.is_object()) return Malformed("is not a JSON object");
+  // The relay measures the body as it re-serializes it, so measure the same way here.
+  const size_t body_bytes = boost::json::serialize(value).size();
+  if (body_bytes > limits.max_body_bytes) {
+    return Malformed("is " + Str(body_bytes) + " bytes, limit " + Str(limits.max_body_bytes));
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+Result<std::string> Encode(const Batch& batch, const CodecLimits& limits, int zstd_level,
+                           bool trusted) {
   // Encoding validates as strictly as decoding, so that a bad record is caught on the agent
   // with a clear error instead of turning the whole batch into a poison message the relay
   // rejects on every retry.
@@ -266,30 +285,17 @@ Result<std::string> EncodeBatch(const Batch& batch, const CodecLimits& limits, i
   AppendNumber(json, batch.sent_ms);
   json.append(R"(,"records":[)");
 
-  const boost::json::parse_options body_options = ParseOptions(kMaxJsonDepth - kEnvelopeDepth);
-  std::array<unsigned char, 4096> scratch{};
   std::optional<uint64_t> previous;
   for (size_t i = 0; i < batch.records.size(); ++i) {
     const Record& record = batch.records[i];
     CCC_RETURN_IF_ERROR(CheckSeq(record.seq, i, previous, batch.range_lo, batch.range_hi));
     previous = record.seq;
-
-    boost::json::monotonic_resource resource(scratch.data(), scratch.size());
-    boost::system::error_code ec;
-    const boost::json::value body = boost::json::parse(record.body, ec, &resource, body_options);
-    if (ec) {
-      return Malformed("records[" + Str(i) + "].body (seq " + Str(record.seq) +
-                       ") is not valid JSON: " + ec.message());
-    }
-    if (!body.is_object()) {
-      return Malformed("records[" + Str(i) + "].body (seq " + Str(record.seq) +
-                       ") is not a JSON object");
-    }
-    // The relay measures the body as it re-serializes it, so measure the same way here.
-    const size_t body_bytes = boost::json::serialize(body).size();
-    if (body_bytes > limits.max_body_bytes) {
-      return Malformed("records[" + Str(i) + "].body (seq " + Str(record.seq) + ") is " +
-                       Str(body_bytes) + " bytes, limit " + Str(limits.max_body_bytes));
+    if (!trusted) {
+      const Status body = ValidateBody(record.body, limits);
+      if (!body.ok()) {
+        return Malformed("records[" + Str(i) + "].body (seq " + Str(record.seq) + ") " +
+                         std::string(body.message().substr(kReasonMalformed.size() + 2)));
+      }
     }
 
     if (i > 0) json.push_back(',');
@@ -325,6 +331,17 @@ Result<std::string> EncodeBatch(const Batch& batch, const CodecLimits& limits, i
                                                     Str(limits.max_message_bytes)));
   }
   return frame;
+}
+
+}  // namespace
+
+Result<std::string> EncodeBatch(const Batch& batch, const CodecLimits& limits, int zstd_level) {
+  return Encode(batch, limits, zstd_level, /*trusted=*/false);
+}
+
+Result<std::string> EncodeBatchTrusted(const Batch& batch, const CodecLimits& limits,
+                                       int zstd_level) {
+  return Encode(batch, limits, zstd_level, /*trusted=*/true);
 }
 
 Result<Batch> DecodeBatch(std::string_view frame, const CodecLimits& limits) {

@@ -59,6 +59,18 @@ struct CodecLimits {
 Result<std::string> EncodeBatch(const Batch& batch, const CodecLimits& limits = {},
                                 int zstd_level = 3);
 
+// The check EncodeBatch makes of each body: valid JSON, an object, within the nesting limit
+// and (measured re-serialized, as the relay measures it) within max_body_bytes.
+// kInvalidArgument "malformed: ..." otherwise.
+Status ValidateBody(std::string_view body, const CodecLimits& limits = {});
+
+// EncodeBatch for bodies the caller has already passed through ValidateBody with the same
+// limits (the agent's outbox does so on append): the same frame, the same header, seq and
+// size checks, but bodies are spliced without being parsed again. A body that would not
+// pass ValidateBody yields a frame DecodeBatch rejects. Thread-safe like EncodeBatch.
+Result<std::string> EncodeBatchTrusted(const Batch& batch, const CodecLimits& limits = {},
+                                       int zstd_level = 3);
+
 // Strict decoding: wrong magic or version, bad zstd, a frame that would decompress beyond
 // max_decoded_bytes (checked while streaming, never trusting the frame header), trailing
 // bytes, JSON of the wrong shape or types, unknown keys, seqs that are not strictly

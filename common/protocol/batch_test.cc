@@ -532,6 +532,57 @@ TEST(BatchCodec, EncodeAndDecodeAgreeOnNestingLimit) {
   EXPECT_LT(accepted, 21);
 }
 
+TEST(BatchCodec, TrustedEncodingProducesTheSameFrameAsCheckedEncoding) {
+  Result<std::string> checked = EncodeBatch(SmallBatch());
+  Result<std::string> trusted = EncodeBatchTrusted(SmallBatch());
+  ASSERT_TRUE(checked.ok() && trusted.ok());
+  EXPECT_EQ(*trusted, *checked);
+  Result<Batch> decoded = DecodeBatch(*trusted);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, SmallBatch());
+}
+
+TEST(BatchCodec, TrustedEncodingStillChecksSeqs) {
+  Batch batch = SmallBatch();
+  batch.records[1].seq = 10;
+  EXPECT_THAT(EncodeBatchTrusted(batch).status().message(), HasSubstr("not greater than"));
+}
+
+TEST(BatchCodec, TrustedEncodingStillChecksTheHeader) {
+  Batch batch = SmallBatch();
+  batch.device = "bad/device";
+  EXPECT_THAT(EncodeBatchTrusted(batch).status().message(), HasSubstr("invalid device id"));
+}
+
+TEST(BatchCodec, TrustedEncodingOfAnUnvalidatedBadBodyIsRejectedByTheDecoder) {
+  Batch batch = SmallBatch();
+  batch.records[1].body = "[1,2]";
+  Result<std::string> frame = EncodeBatchTrusted(batch);
+  ASSERT_TRUE(frame.ok());
+  ExpectMalformed(DecodeError(*frame), "records[1].body is not a JSON object");
+}
+
+TEST(BatchCodec, ValidateBodyAcceptsAJsonObject) { EXPECT_TRUE(ValidateBody(kBody).ok()); }
+
+TEST(BatchCodec, ValidateBodyRejectsAnArray) {
+  ExpectMalformed(ValidateBody("[1,2]"), "is not a JSON object");
+}
+
+TEST(BatchCodec, ValidateBodyRejectsTrailingText) {
+  ExpectMalformed(ValidateBody(R"({"a":1} x)"), "is not valid JSON");
+}
+
+TEST(BatchCodec, ValidateBodyRejectsABodyOverTheBodyLimit) {
+  CodecLimits limits;
+  limits.max_body_bytes = 10;
+  ExpectMalformed(ValidateBody(R"({"a":"0123456789"})", limits), "bytes, limit 10");
+}
+
+TEST(BatchCodec, ValidateBodyRejectsNestingTheEnvelopeCannotCarry) {
+  EXPECT_TRUE(ValidateBody(NestedObject(29)).ok());
+  ExpectMalformed(ValidateBody(NestedObject(30)), "is not valid JSON");
+}
+
 TEST(BatchCodec, DecodeErrorReasonFallsBackToMalformed) {
   EXPECT_EQ(DecodeErrorReason(Status(StatusCode::kInternal, "something else")), "malformed");
   EXPECT_EQ(DecodeErrorReason(Status(StatusCode::kInvalidArgument, "bad_magic")), "malformed");
