@@ -15,6 +15,7 @@
 #include "agent/outbox/outbox_sql.h"
 #include "common/protocol/batch.h"
 #include "common/protocol/streams.h"
+#include "common/sqlite/migrations.h"
 #include "common/sqlite/sqlite_db.h"
 
 namespace ccc::agent::outbox {
@@ -273,30 +274,17 @@ Status SqliteOutbox::LoadAcknowledgedRows() {
 }
 
 Status SqliteOutbox::Migrate() {
-  Result<sqlite::Statement> version_query = db_.Prepare(sql::kUserVersion);
-  if (!version_query.ok()) return Check(version_query.status());
-  Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(db_);
-  if (!txn.ok()) return Check(txn.status());
-  Result<bool> row = version_query->Step();
-  if (!row.ok()) return Check(row.status());
-  const int64_t version = *row ? version_query->ColumnInt(0) : 0;
-  version_query->Reset();
-  if (version > sql::kSchemaVersion) {
-    return Unsupported("outbox " + db_.path() + " has schema version " + std::to_string(version) +
-                       "; this agent knows up to " + std::to_string(sql::kSchemaVersion));
-  }
-  if (version == sql::kSchemaVersion) return Status::Ok();
-  for (int64_t v = version; v < sql::kSchemaVersion; ++v) {
-    CCC_RETURN_IF_ERROR(Check(db_.Exec(kMigrations[static_cast<size_t>(v)])));
-  }
-  if (version == 0) {
-    // The epoch is created exactly once with the file: the relay keys de-duplication on it.
+  // The epoch is created exactly once with the file: the relay keys de-duplication on it.
+  auto create_epoch = [this]() -> Status {
     Result<sqlite::Statement> insert = db_.Prepare(sql::kSetMeta);
-    if (!insert.ok()) return Check(insert.status());
+    if (!insert.ok()) return insert.status();
     insert->Bind(1, kMetaEpoch).Bind(2, ToSql(NewEpoch()));
-    CCC_RETURN_IF_ERROR(Check(insert->Run()));
-  }
-  return Check(txn->Commit());
+    return insert->Run();
+  };
+  Status status = sqlite::ApplyMigrations(db_, kMigrations, "outbox", create_epoch).status();
+  // A newer schema is not a disk failure: say so as it is.
+  if (status.code() == StatusCode::kUnsupported) return status;
+  return Check(status);
 }
 
 Status SqliteOutbox::Prepare() {

@@ -41,7 +41,6 @@ CREATE TABLE state(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
-PRAGMA user_version = 1;
 )sql";
 
 inline constexpr std::string_view kUserVersion = "PRAGMA user_version";

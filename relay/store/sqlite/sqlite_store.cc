@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/protocol/streams.h"
+#include "common/sqlite/migrations.h"
 #include "relay/store/rollup.h"
 #include "relay/store/seq_ranges.h"
 #include "relay/store/sqlite/sqlite_schema.h"
@@ -59,29 +60,6 @@ Status PrepareInto(sqlite::Database& db, std::string_view sql, sqlite::Statement
   Result<sqlite::Statement> stmt = db.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   out = std::move(*stmt);
-  return Status::Ok();
-}
-
-Status Migrate(sqlite::Database& db) {
-  int64_t version = 0;
-  {
-    Result<sqlite::Statement> stmt = db.Prepare("PRAGMA user_version");
-    if (!stmt.ok()) return stmt.status();
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (*row) version = stmt->ColumnInt(0);
-  }
-  if (version > sql::kSchemaVersion) {
-    return Unsupported("database " + db.path() + " has schema version " + std::to_string(version) +
-                       ", newer than this relay's " + std::to_string(sql::kSchemaVersion));
-  }
-  for (int64_t v = version; v < sql::kSchemaVersion; ++v) {
-    Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db);
-    if (!tx.ok()) return tx.status();
-    CCC_RETURN_IF_ERROR(db.Exec(sql::kMigrations[v]));
-    CCC_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(v + 1)));
-    CCC_RETURN_IF_ERROR(tx->Commit());
-  }
   return Status::Ok();
 }
 
@@ -366,7 +344,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   Result<sqlite::Database> writer = sqlite::Database::Open(options.path, writer_options);
   if (!writer.ok()) return writer.status();
   store->writer_ = std::move(*writer);
-  CCC_RETURN_IF_ERROR(Migrate(store->writer_));
+  CCC_RETURN_IF_ERROR(
+      sqlite::ApplyMigrations(store->writer_, sql::kMigrations, "relay database").status());
   CCC_RETURN_IF_ERROR(PrepareWriter(store->writer_, *store->w_));
 
   sqlite::OpenOptions reader_options;
