@@ -147,6 +147,7 @@ std::string FormatStatusJson(const StatusReport& r, int64_t now_ms) {
       j["last_acked_at_ms"] = nullptr;
     }
     j["dropped"] = s.dropped;
+    j["next_seq"] = s.next_seq;
     streams.push_back(std::move(j));
   }
   o["streams"] = std::move(streams);

@@ -81,6 +81,7 @@ TEST_F(StatusReportTest, JsonCarriesDepthOldestAndAcknowledgedSeq) {
   EXPECT_EQ(stream["oldest_unsent_age_ms"].to_number<int64_t>(), 8'000);
   EXPECT_EQ(stream["last_acked_seq"].to_number<int64_t>(), 1);
   EXPECT_EQ(stream["last_acked_at_ms"].to_number<int64_t>(), 5'000);
+  EXPECT_EQ(stream["next_seq"].to_number<int64_t>(), 4);
 }
 
 TEST_F(StatusReportTest, AgentThatNeverRanShowsUnknownUplink) {

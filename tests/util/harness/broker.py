@@ -68,13 +68,15 @@ connection_messages true
 
     def start(self, timeout: float = 10.0):
         assert self.proc is None, "broker already running"
-        self.proc = subprocess.Popen(["mosquitto", "-c", str(self.conf_path)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.stderr_path = self.dir / "mosquitto.stderr"
+        with open(self.stderr_path, "wb") as stderr:
+            self.proc = subprocess.Popen(["mosquitto", "-c", str(self.conf_path)],
+                                         stdout=subprocess.DEVNULL, stderr=stderr)
         try:
             wait_for(lambda: self.proc.poll() is None and port_open(self.port), timeout,
                      what=f"mosquitto on port {self.port}")
         except TimeoutError:
-            err = self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None else ""
+            err = self.stderr_path.read_text(errors="replace")
             raise RuntimeError(f"mosquitto did not start: {err}\n{self.log()}")
         return self
 

@@ -405,18 +405,7 @@ class Agent(Process):
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} exited with {result.returncode}: "
                                f"{result.stdout}{result.stderr}")
-        status = AgentStatus(json.loads(result.stdout))
-        if any("next_seq" not in s for s in status.streams.values()):
-            # `status --json` does not print next_seq (yet): read it from the outbox itself
-            # (agent/outbox/outbox_sql.h: streams(name, next_seq, ...)), read-only.
-            conn = sqlite3.connect(f"file:{self.outbox_path}?mode=ro", uri=True, timeout=10)
-            try:
-                for name, next_seq in conn.execute("SELECT name, next_seq FROM streams"):
-                    stream = status.streams.setdefault(name, {"stream": name})
-                    stream.setdefault("next_seq", next_seq)
-            finally:
-                conn.close()
-        return status
+        return AgentStatus(json.loads(result.stdout))
 
 
 class AgentStatus:
