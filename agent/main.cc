@@ -12,10 +12,6 @@
 #include <string>
 #include <thread>
 
-#ifdef CCC_HAVE_SYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
-
 #include "agent/agent.h"
 #include "agent/config/agent_config.h"
 #include "agent/outbox/outbox.h"
@@ -24,6 +20,7 @@
 #include "agent/status/status_report.h"
 #include "agent/uplink/mqtt_publisher.h"
 #include "common/logging/logging.h"
+#include "common/service/systemd_notify.h"
 
 namespace {
 
@@ -85,14 +82,12 @@ int RunAgent(const AgentConfig& config) {
   options.max_inflight = static_cast<size_t>(config.mqtt.max_inflight);
   options.seed = seed;
   options.on_connected = [] { TrimResidentMemory(); };
-#ifdef CCC_HAVE_SYSTEMD
-  options.on_running = [] { sd_notify(0, "READY=1"); };
-  uint64_t watchdog_usec = 0;
-  if (sd_watchdog_enabled(0, &watchdog_usec) > 0) {
-    options.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
-    options.heartbeat_interval = std::chrono::milliseconds(watchdog_usec / 2000);
+  options.on_running = [] { ccc::service::NotifyServiceManager("READY=1"); };
+  if (const auto watchdog = ccc::service::ServiceWatchdogInterval(); watchdog.count() > 0) {
+    options.heartbeat = [] { ccc::service::NotifyServiceManager("WATCHDOG=1"); };
+    options.heartbeat_interval =
+        std::chrono::duration_cast<std::chrono::milliseconds>(watchdog / 2);
   }
-#endif
 
   ccc::agent::Agent agent(options, **outbox, publisher, &sampler, &simulator);
 
@@ -116,9 +111,7 @@ int RunAgent(const AgentConfig& config) {
   const ccc::Status status = agent.Run();
   ::kill(::getpid(), SIGUSR1);
   signals.join();
-#ifdef CCC_HAVE_SYSTEMD
-  sd_notify(0, "STOPPING=1");
-#endif
+  ccc::service::NotifyServiceManager("STOPPING=1");
   if (!status.ok()) {
     spdlog::critical("stopping: {}", status.ToString());
     return kExitFatal;

@@ -10,7 +10,6 @@ find_package(tomlplusplus REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(Boost 1.81 REQUIRED COMPONENTS system json)
 find_package(PahoMqttCpp REQUIRED)
-pkg_check_modules(SYSTEMD IMPORTED_TARGET libsystemd)
 
 if(CCC_BUILD_TESTS)
   find_package(GTest REQUIRED)

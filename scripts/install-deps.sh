@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libpaho-mqttpp-dev libpaho-mqtt-dev libsqlite3-dev sqlite3 libzstd-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libsodium-dev libcurl4-openssl-dev libtomlplusplus-dev libcli11-dev libsystemd-dev
+  libsodium-dev libcurl4-openssl-dev libtomlplusplus-dev libcli11-dev
   mosquitto mosquitto-clients python3-paho-mqtt python3-pytest python3-zstandard zstd
   collectd-core procps
 )
