@@ -74,6 +74,7 @@ FIGURES = [
     ("relay_ingest_loadgen_cpu_pct", "% core", "", None),
     ("store_ingest_samples_per_s", "samples/s", "", None),
     ("sqlite_baseline_samples_per_s", "samples/s", "peer", None),
+    ("login_ms", "ms", "<= 300", lambda v: v <= 300),
 ]
 
 
@@ -190,21 +191,29 @@ class Bench:
                 return json.loads(line)
         raise RuntimeError(f"no JSON line in output: {text[-800:]!r}")
 
-    def bench_store(self):
-        d = self.work / "store"
+    def run_json_program(self, name: str, args: list, keys: tuple, group: str):
+        """Runs one of our benchmark programs that print a JSON line; copies `keys` out."""
+        d = self.work / group
         d.mkdir()
-        exe = binary("store_benchmark")
-        r = subprocess.run([str(exe), "--dir", str(d / "db")], capture_output=True, text=True,
-                           timeout=300, cwd=d)
+        r = subprocess.run([str(binary(name)), *[str(a) for a in args]], capture_output=True,
+                           text=True, timeout=300, cwd=d)
         (d / "stdout").write_text(r.stdout)
         (d / "stderr").write_text(r.stderr)
         if r.returncode != 0:
-            raise RuntimeError(f"store_benchmark exited {r.returncode}: {r.stderr[-800:]}")
+            raise RuntimeError(f"{name} exited {r.returncode}: {r.stderr[-800:]}")
         out = self.last_json_line(r.stdout)
-        for k in ("store_ingest_samples_per_s", "sqlite_baseline_samples_per_s"):
+        for k in keys:
             if k not in out:
-                raise RuntimeError(f"store_benchmark printed no {k}: {out}")
+                raise RuntimeError(f"{name} printed no {k}: {out}")
             self.results[k] = float(out[k])
+
+    def bench_store(self):
+        self.run_json_program("store_benchmark", ["--dir", self.work / "store" / "db"],
+                              ("store_ingest_samples_per_s", "sqlite_baseline_samples_per_s"),
+                              "store")
+
+    def bench_login(self):
+        self.run_json_program("auth_benchmark", [], ("login_ms",), "login")
 
     def bench_replay(self):
         """Median of REPLAY_RUNS runs: one run's ratio swings with the connect time of either
@@ -576,6 +585,7 @@ GROUPS = [
     ("outbox", "bench_outbox", ["outbox_append_records_per_s", "outbox_append_single_records_per_s"]),
     ("codec", "bench_codec", ["codec_encode_records_per_s", "codec_decode_records_per_s"]),
     ("store", "bench_store", ["store_ingest_samples_per_s", "sqlite_baseline_samples_per_s"]),
+    ("login", "bench_login", ["login_ms"]),
     ("replay", "bench_replay", ["outbox_replay_records_per_s", "mqtt_baseline_records_per_s",
                                 "replay_ratio", "replay_publish_ratio", "replay_runs"]),
     ("soak", "bench_soak", ["agent_rss_mb", "agent_rss_mean_mb", "agent_cpu_pct",
