@@ -7,7 +7,7 @@ export DEMO_SYSTEMS DEMO_PORT
 # Relative paths in ccache keys: a fresh clone (CI) reuses earlier compilations.
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all deps build test demo bench format clean
+.PHONY: all deps build test demo bench cross-agent format clean
 
 all: build
 
@@ -28,6 +28,10 @@ demo: build
 
 bench: build
 	@/usr/bin/python3 tests/bench/run_bench.py --build-dir $(BUILD_DIR)
+
+# The agent for 64-bit ARM boards, its unit tests run under qemu (build-aarch64/bin).
+cross-agent:
+	@cross/build-agent.sh build-aarch64
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i
