@@ -7,24 +7,12 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "relay/auth/sodium_init.h"
+
 namespace ccc::relay::auth {
 namespace {
 
 constexpr std::string_view kArgon2idPrefix = "$argon2id$";
-
-// sodium_init is idempotent and internally locked; the function-local static makes the call
-// happen once per process. It only fails without an entropy source, where libsodium itself
-// would abort on the first random byte, so we do the same with a readable reason.
-void EnsureSodiumInitialized() {
-  static const bool initialized = [] {
-    if (sodium_init() < 0) {
-      std::fputs("fatal: libsodium could not be initialised\n", stderr);
-      std::abort();
-    }
-    return true;
-  }();
-  (void)initialized;
-}
 
 // crypto_pwhash_str_* read a NUL-terminated string of at most crypto_pwhash_STRBYTES - 1
 // characters; anything else cannot be a hash we made.

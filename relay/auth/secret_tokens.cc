@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "relay/auth/sodium_init.h"
+
 namespace ccc::relay::auth {
 namespace {
 
@@ -19,18 +21,6 @@ static_assert(kDigestBytes * 2 == kTokenDigestChars);
 static_assert(kCodeGroups * kCodeGroupChars + (kCodeGroups - 1) == kConfirmationCodeChars);
 static_assert(sodium_base64_ENCODED_LEN(kSecretTokenBytes, kBase64Variant) ==
               kSecretTokenChars + 1);
-
-// See password_hasher.cc: once per process, abort without an entropy source.
-void EnsureSodiumInitialized() {
-  static const bool initialized = [] {
-    if (sodium_init() < 0) {
-      std::fputs("fatal: libsodium could not be initialised\n", stderr);
-      std::abort();
-    }
-    return true;
-  }();
-  (void)initialized;
-}
 
 }  // namespace
 
