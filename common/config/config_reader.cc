@@ -23,6 +23,10 @@ struct ConfigReader::Impl {
   std::filesystem::path base_dir;
   // Keys a getter asked for, present or not; RejectUnknownKeys reports the rest.
   std::set<std::string, std::less<>> read_keys;
+
+  // Marks `key` as read; its node, or nullptr when the file does not set it and the caller
+  // has a fallback. Throws ConfigError naming the key when it is missing without one.
+  const toml::node* Lookup(std::string_view key, bool has_fallback);
 };
 
 namespace {
@@ -217,13 +221,16 @@ namespace {
 
 }  // namespace
 
+const toml::node* ConfigReader::Impl::Lookup(std::string_view key, bool has_fallback) {
+  read_keys.emplace(key);
+  const toml::node* node = Find(root, key);
+  if (node == nullptr && !has_fallback) ThrowMissing(source, key);
+  return node;
+}
+
 std::string ConfigReader::String(std::string_view key, std::optional<std::string> fallback) {
-  impl_->read_keys.emplace(key);
-  const toml::node* node = Find(impl_->root, key);
-  if (node == nullptr) {
-    if (!fallback.has_value()) ThrowMissing(impl_->source, key);
-    return *std::move(fallback);
-  }
+  const toml::node* node = impl_->Lookup(key, fallback.has_value());
+  if (node == nullptr) return *std::move(fallback);
   const auto* value = node->as_string();
   if (value == nullptr) ThrowBadValue(impl_->source, key, *node, "a string");
   return value->get();
@@ -232,12 +239,8 @@ std::string ConfigReader::String(std::string_view key, std::optional<std::string
 std::string ConfigReader::OneOf(std::string_view key,
                                 std::initializer_list<std::string_view> allowed,
                                 std::optional<std::string> fallback) {
-  impl_->read_keys.emplace(key);
-  const toml::node* node = Find(impl_->root, key);
-  if (node == nullptr) {
-    if (!fallback.has_value()) ThrowMissing(impl_->source, key);
-    return *std::move(fallback);
-  }
+  const toml::node* node = impl_->Lookup(key, fallback.has_value());
+  if (node == nullptr) return *std::move(fallback);
   const auto* value = node->as_string();
   if (value != nullptr) {
     for (const std::string_view candidate : allowed) {
@@ -256,12 +259,8 @@ std::string ConfigReader::OneOf(std::string_view key,
 
 int64_t ConfigReader::Int(std::string_view key, int64_t min, int64_t max,
                           std::optional<int64_t> fallback) {
-  impl_->read_keys.emplace(key);
-  const toml::node* node = Find(impl_->root, key);
-  if (node == nullptr) {
-    if (!fallback.has_value()) ThrowMissing(impl_->source, key);
-    return *fallback;
-  }
+  const toml::node* node = impl_->Lookup(key, fallback.has_value());
+  if (node == nullptr) return *fallback;
   const auto* value = node->as_integer();
   if (value == nullptr || value->get() < min || value->get() > max) {
     ThrowBadValue(impl_->source, key, *node, fmt::format("an integer from {} to {}", min, max));
@@ -271,12 +270,8 @@ int64_t ConfigReader::Int(std::string_view key, int64_t min, int64_t max,
 
 double ConfigReader::Double(std::string_view key, double min, double max,
                             std::optional<double> fallback) {
-  impl_->read_keys.emplace(key);
-  const toml::node* node = Find(impl_->root, key);
-  if (node == nullptr) {
-    if (!fallback.has_value()) ThrowMissing(impl_->source, key);
-    return *fallback;
-  }
+  const toml::node* node = impl_->Lookup(key, fallback.has_value());
+  if (node == nullptr) return *fallback;
   std::optional<double> number;
   if (const auto* f = node->as_floating_point()) number = f->get();
   if (const auto* i = node->as_integer()) number = static_cast<double>(i->get());
@@ -288,23 +283,17 @@ double ConfigReader::Double(std::string_view key, double min, double max,
 }
 
 bool ConfigReader::Bool(std::string_view key, std::optional<bool> fallback) {
-  impl_->read_keys.emplace(key);
-  const toml::node* node = Find(impl_->root, key);
-  if (node == nullptr) {
-    if (!fallback.has_value()) ThrowMissing(impl_->source, key);
-    return *fallback;
-  }
+  const toml::node* node = impl_->Lookup(key, fallback.has_value());
+  if (node == nullptr) return *fallback;
   const auto* value = node->as_boolean();
   if (value == nullptr) ThrowBadValue(impl_->source, key, *node, "true or false");
   return value->get();
 }
 
 std::string ConfigReader::Path(std::string_view key, std::optional<std::string> fallback) {
-  impl_->read_keys.emplace(key);
-  const toml::node* node = Find(impl_->root, key);
+  const toml::node* node = impl_->Lookup(key, fallback.has_value());
   std::string text;
   if (node == nullptr) {
-    if (!fallback.has_value()) ThrowMissing(impl_->source, key);
     text = *std::move(fallback);
   } else {
     const auto* value = node->as_string();
@@ -320,12 +309,8 @@ std::string ConfigReader::Path(std::string_view key, std::optional<std::string> 
 
 milliseconds ConfigReader::Duration(std::string_view key, milliseconds min, milliseconds max,
                                     std::optional<milliseconds> fallback) {
-  impl_->read_keys.emplace(key);
-  const toml::node* node = Find(impl_->root, key);
-  if (node == nullptr) {
-    if (!fallback.has_value()) ThrowMissing(impl_->source, key);
-    return *fallback;
-  }
+  const toml::node* node = impl_->Lookup(key, fallback.has_value());
+  if (node == nullptr) return *fallback;
   std::optional<uint64_t> parsed;
   if (const auto* value = node->as_string()) {
     parsed = ParseWithUnit(value->get(), kDurationUnits, false);
@@ -343,12 +328,8 @@ milliseconds ConfigReader::Duration(std::string_view key, milliseconds min, mill
 
 uint64_t ConfigReader::Bytes(std::string_view key, uint64_t min, uint64_t max,
                              std::optional<uint64_t> fallback) {
-  impl_->read_keys.emplace(key);
-  const toml::node* node = Find(impl_->root, key);
-  if (node == nullptr) {
-    if (!fallback.has_value()) ThrowMissing(impl_->source, key);
-    return *fallback;
-  }
+  const toml::node* node = impl_->Lookup(key, fallback.has_value());
+  if (node == nullptr) return *fallback;
   std::optional<uint64_t> parsed;
   if (const auto* value = node->as_string()) {
     parsed = ParseWithUnit(value->get(), kByteUnits, true);
