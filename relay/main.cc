@@ -20,6 +20,7 @@
 #include "relay/http/health_handlers.h"
 #include "relay/http/http_server.h"
 #include "relay/http/router.h"
+#include "relay/http/status_page.h"
 #include "relay/ingest/ingest_pipeline.h"
 #include "relay/metrics/metrics.h"
 #include "relay/mqtt/mqtt_client.h"
@@ -116,6 +117,7 @@ int Run(const std::string& config_path) {
   http::Router router;
   http::AddHealthRoutes(
       router, {store->get(), [&client] { return client->connected(); }, &metrics.registry});
+  http::AddStatusPage(router, store->get(), CCC_VERSION);
   http::HttpServer http_server({config.http_listen, config.http_port}, router);
   if (Status status = http_server.Start(); !status.ok()) {
     spdlog::error("{}", status.ToString());

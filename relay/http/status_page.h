@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "relay/http/router.h"
+#include "relay/store/store.h"
+
+namespace ccc::relay::http {
+
+// GET / -> a small HTML page, in English and German, saying that the relay runs, how many
+// registered systems there are and how many of them are online, with links to /healthz,
+// /readyz and /metrics. It stands where the portal will be served, so that the address
+// `make demo` prints answers with something true instead of a 404. `store` must outlive the
+// router.
+void AddStatusPage(Router& router, store::Store* store, std::string version);
+
+}  // namespace ccc::relay::http
