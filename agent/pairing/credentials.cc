@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/crypto/openssl_helpers.h"
 #include "common/protocol/topic.h"
 
 namespace ccc::agent::pairing {
@@ -26,31 +27,6 @@ namespace {
 
 // PEM files we read are a key or a few certificates; anything larger is not ours.
 constexpr off_t kMaxPemFileBytes = 1 << 20;
-
-template <auto Fn>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const {
-    Fn(p);
-  }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
-
-// The oldest queued OpenSSL error as text, and clears the queue so later calls start clean.
-std::string OpenSslError() {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char buf[256];
-  ERR_error_string_n(code, buf, sizeof buf);
-  return buf;
-}
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
@@ -191,40 +167,32 @@ Result<std::string> ReadSmallFile(const std::string& path) {
   return data;
 }
 
-BioPtr MemBio(std::string_view data) {
-  return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-}
-
-std::string BioContents(BIO* bio) {
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<size_t>(len));
-}
-
-Result<PkeyPtr> LoadPrivateKey(const std::string& key_path) {
+Result<crypto::PkeyPtr> LoadPrivateKey(const std::string& key_path) {
   auto pem = ReadSmallFile(key_path);
   if (!pem.ok()) return pem.status();
   ScrubbedString scrubbed{std::move(pem).value()};
-  BioPtr bio = MemBio(scrubbed.data);
-  if (!bio) return Internal("BIO_new_mem_buf: " + OpenSslError());
-  PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  crypto::BioPtr bio = crypto::MemoryBio(scrubbed.data);
+  if (!bio) return Internal("BIO_new_mem_buf: " + crypto::OpensslErrorText());
+  crypto::PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!key) {
-    return InvalidArgument(key_path + " does not hold a PEM private key: " + OpenSslError());
+    return InvalidArgument(key_path +
+                           " does not hold a PEM private key: " + crypto::OpensslErrorText());
   }
   return key;
 }
 
 // Every certificate in pem, in order. kInvalidArgument when there is none or a block
 // does not parse.
-Result<std::vector<X509Ptr>> ParseCertificates(std::string_view pem, const std::string& what) {
+Result<std::vector<crypto::X509Ptr>> ParseCertificates(std::string_view pem,
+                                                       const std::string& what) {
   if (pem.size() > static_cast<size_t>(kMaxPemFileBytes)) {
     return InvalidArgument(what + " is larger than 1 MiB");
   }
-  BioPtr bio = MemBio(pem);
-  if (!bio) return Internal("BIO_new_mem_buf: " + OpenSslError());
-  std::vector<X509Ptr> certs;
+  crypto::BioPtr bio = crypto::MemoryBio(pem);
+  if (!bio) return Internal("BIO_new_mem_buf: " + crypto::OpensslErrorText());
+  std::vector<crypto::X509Ptr> certs;
   while (true) {
-    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    crypto::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!cert) break;
     certs.push_back(std::move(cert));
   }
@@ -232,7 +200,7 @@ Result<std::vector<X509Ptr>> ParseCertificates(std::string_view pem, const std::
   const bool clean_end =
       ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
   if (certs.empty() || !clean_end) {
-    const std::string detail = OpenSslError();
+    const std::string detail = crypto::OpensslErrorText();
     return InvalidArgument(what + " is not a list of PEM certificates: " + detail);
   }
   ERR_clear_error();
@@ -249,35 +217,36 @@ Result<std::string> SubjectCommonName(X509* cert) {
   const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
   unsigned char* utf8 = nullptr;
   const int len = ASN1_STRING_to_UTF8(&utf8, value);
-  if (len < 0) return InvalidArgument("certificate CN is not a valid string: " + OpenSslError());
+  if (len < 0)
+    return InvalidArgument("certificate CN is not a valid string: " + crypto::OpensslErrorText());
   std::string cn(reinterpret_cast<const char*>(utf8), static_cast<size_t>(len));
   OPENSSL_free(utf8);
   return cn;
 }
 
-Result<std::string> EncodeCertificates(const std::vector<X509Ptr>& certs) {
-  BioPtr out(BIO_new(BIO_s_mem()));
-  if (!out) return Internal("BIO_new: " + OpenSslError());
+Result<std::string> EncodeCertificates(const std::vector<crypto::X509Ptr>& certs) {
+  crypto::BioPtr out(BIO_new(BIO_s_mem()));
+  if (!out) return Internal("BIO_new: " + crypto::OpensslErrorText());
   for (const auto& cert : certs) {
     if (PEM_write_bio_X509(out.get(), cert.get()) != 1) {
-      return Internal("PEM_write_bio_X509: " + OpenSslError());
+      return Internal("PEM_write_bio_X509: " + crypto::OpensslErrorText());
     }
   }
-  return BioContents(out.get());
+  return crypto::BioContents(out.get());
 }
 
-Status VerifyAgainstCa(X509* cert, const std::vector<X509Ptr>& ca_certs) {
-  StorePtr store(X509_STORE_new());
-  StoreCtxPtr ctx(X509_STORE_CTX_new());
-  if (!store || !ctx) return Internal("X509_STORE_new: " + OpenSslError());
+Status VerifyAgainstCa(X509* cert, const std::vector<crypto::X509Ptr>& ca_certs) {
+  crypto::StorePtr store(X509_STORE_new());
+  crypto::StoreCtxPtr ctx(X509_STORE_CTX_new());
+  if (!store || !ctx) return Internal("X509_STORE_new: " + crypto::OpensslErrorText());
   for (const auto& ca : ca_certs) {
     if (X509_STORE_add_cert(store.get(), ca.get()) != 1) {
-      return InvalidArgument("CA certificate cannot be used: " + OpenSslError());
+      return InvalidArgument("CA certificate cannot be used: " + crypto::OpensslErrorText());
     }
   }
   if (X509_STORE_CTX_init(ctx.get(), store.get(), cert, nullptr) != 1 ||
       X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_CLIENT) != 1) {
-    return Internal("X509_STORE_CTX_init: " + OpenSslError());
+    return Internal("X509_STORE_CTX_init: " + crypto::OpensslErrorText());
   }
   if (X509_verify_cert(ctx.get()) != 1) {
     const int err = X509_STORE_CTX_get_error(ctx.get());
@@ -343,26 +312,26 @@ Result<std::string> CreatePrivateKey(const std::string& key_path) {
                   key_path + " already exists; run `ccc-agent unpair` before pairing again");
   }
 
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  crypto::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
   if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_group_name(ctx.get(), "P-256") != 1) {
-    return Internal("EC key setup: " + OpenSslError());
+    return Internal("EC key setup: " + crypto::OpensslErrorText());
   }
   EVP_PKEY* raw_key = nullptr;
   if (EVP_PKEY_generate(ctx.get(), &raw_key) != 1) {
-    return Internal("EC key generation: " + OpenSslError());
+    return Internal("EC key generation: " + crypto::OpensslErrorText());
   }
-  PkeyPtr key(raw_key);
+  crypto::PkeyPtr key(raw_key);
 
   // A secmem BIO clears its buffer on every reallocation and on free, so no copy of the
   // key is left in freed memory; the std::string copy is scrubbed by ScrubbedString.
-  BioPtr out(BIO_new(BIO_s_secmem()));
-  if (!out) return Internal("BIO_new: " + OpenSslError());
+  crypto::BioPtr out(BIO_new(BIO_s_secmem()));
+  if (!out) return Internal("BIO_new: " + crypto::OpensslErrorText());
   // PEM_write_bio_PrivateKey writes PKCS#8 ("BEGIN PRIVATE KEY"), unencrypted.
   if (PEM_write_bio_PrivateKey(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    return Internal("PEM_write_bio_PrivateKey: " + OpenSslError());
+    return Internal("PEM_write_bio_PrivateKey: " + crypto::OpensslErrorText());
   }
-  ScrubbedString pem{BioContents(out.get())};
+  ScrubbedString pem{crypto::BioContents(out.get())};
 
   TempFile temp;
   CCC_RETURN_IF_ERROR(temp.Write(key_path, pem.data));
@@ -380,8 +349,8 @@ Result<std::string> MakeCsr(const std::string& key_path, std::string_view serial
   auto key = LoadPrivateKey(key_path);
   if (!key.ok()) return key.status();
 
-  ReqPtr req(X509_REQ_new());
-  if (!req) return Internal("X509_REQ_new: " + OpenSslError());
+  crypto::ReqPtr req(X509_REQ_new());
+  if (!req) return Internal("X509_REQ_new: " + crypto::OpensslErrorText());
   X509_NAME* subject = X509_REQ_get_subject_name(req.get());
   const std::string cn(serial);
   if (X509_REQ_set_version(req.get(), 0) != 1 ||
@@ -389,16 +358,16 @@ Result<std::string> MakeCsr(const std::string& key_path, std::string_view serial
                                  reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
                                  0) != 1 ||
       X509_REQ_set_pubkey(req.get(), key->get()) != 1) {
-    return Internal("building CSR: " + OpenSslError());
+    return Internal("building CSR: " + crypto::OpensslErrorText());
   }
   if (X509_REQ_sign(req.get(), key->get(), EVP_sha256()) <= 0) {
-    return Internal("signing CSR: " + OpenSslError());
+    return Internal("signing CSR: " + crypto::OpensslErrorText());
   }
-  BioPtr out(BIO_new(BIO_s_mem()));
+  crypto::BioPtr out(BIO_new(BIO_s_mem()));
   if (!out || PEM_write_bio_X509_REQ(out.get(), req.get()) != 1) {
-    return Internal("PEM_write_bio_X509_REQ: " + OpenSslError());
+    return Internal("PEM_write_bio_X509_REQ: " + crypto::OpensslErrorText());
   }
-  return BioContents(out.get());
+  return crypto::BioContents(out.get());
 }
 
 Status StoreCertificate(const std::string& key_path, const std::string& cert_path,

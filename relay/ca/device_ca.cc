@@ -25,57 +25,18 @@
 #include <sstream>
 #include <utility>
 
+#include "common/crypto/openssl_helpers.h"
+
 namespace ccc::relay::ca {
 namespace {
-
-template <auto kFree>
-struct OsslDeleter {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
-
-using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OsslDeleter<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509_free>>;
-using ReqPtr = std::unique_ptr<X509_REQ, OsslDeleter<X509_REQ_free>>;
-using CrlPtr = std::unique_ptr<X509_CRL, OsslDeleter<X509_CRL_free>>;
-using RevokedPtr = std::unique_ptr<X509_REVOKED, OsslDeleter<X509_REVOKED_free>>;
-using NamePtr = std::unique_ptr<X509_NAME, OsslDeleter<X509_NAME_free>>;
-using ExtPtr = std::unique_ptr<X509_EXTENSION, OsslDeleter<X509_EXTENSION_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
-using IntPtr = std::unique_ptr<ASN1_INTEGER, OsslDeleter<ASN1_INTEGER_free>>;
-using TimePtr = std::unique_ptr<ASN1_TIME, OsslDeleter<ASN1_TIME_free>>;
 
 constexpr int kCaValidityDays = 3650;
 constexpr long kClockSkewSeconds = 5 * 60;
 constexpr size_t kMaxSerialHexDigits = 40;  // RFC 5280: at most 20 octets
 constexpr size_t kMaxCommonNameBytes = 64;  // RFC 5280 ub-common-name
 
-// The newest OpenSSL error as text, and the queue cleared so it cannot leak into the next
-// call on this thread.
-std::string OpensslError() {
-  unsigned long code = ERR_peek_last_error();
-  ERR_clear_error();
-  if (code == 0) return "no OpenSSL error";
-  const char* reason = ERR_reason_error_string(code);
-  return reason != nullptr ? reason : "OpenSSL error " + std::to_string(code);
-}
-
 Status OpensslInternal(std::string_view what) {
-  return Internal(std::string(what) + ": " + OpensslError());
-}
-
-BioPtr MemoryBio(std::string_view data) {
-  return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-}
-
-std::string BioContents(BIO* bio) {
-  char* data = nullptr;
-  long size = BIO_ctrl(bio, BIO_CTRL_INFO, 0, &data);
-  if (size <= 0 || data == nullptr) return {};
-  return std::string(data, static_cast<size_t>(size));
+  return Internal(std::string(what) + ": " + crypto::OpensslErrorText());
 }
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -126,19 +87,19 @@ Status WriteFileAtomically(const std::string& path, const std::string& data, mod
 }
 
 // A positive random serial of 128 bits, the top bit cleared so DER needs no sign byte.
-Result<IntPtr> RandomSerial() {
+Result<crypto::IntPtr> RandomSerial() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) return OpensslInternal("RAND_bytes");
   bytes[0] = static_cast<unsigned char>(bytes[0] & 0x7f);
-  BnPtr bn(BN_bin2bn(bytes, sizeof(bytes), nullptr));
+  crypto::BnPtr bn(BN_bin2bn(bytes, sizeof(bytes), nullptr));
   if (bn == nullptr || BN_is_zero(bn.get())) return OpensslInternal("serial");
-  IntPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+  crypto::IntPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
   if (serial == nullptr) return OpensslInternal("BN_to_ASN1_INTEGER");
   return serial;
 }
 
 std::string SerialHex(const ASN1_INTEGER* serial) {
-  BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  crypto::BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
   if (bn == nullptr) return {};
   char* hex = BN_bn2hex(bn.get());
   if (hex == nullptr) return {};
@@ -161,7 +122,7 @@ Result<std::string> CanonicalSerial(std::string_view serial_hex) {
   std::string digits(serial_hex);
   BIGNUM* raw = nullptr;
   if (BN_hex2bn(&raw, digits.c_str()) == 0) return OpensslInternal("BN_hex2bn");
-  BnPtr bn(raw);
+  crypto::BnPtr bn(raw);
   if (BN_is_zero(bn.get())) return InvalidArgument("serial 0 is not a valid certificate serial");
   char* hex = BN_bn2hex(bn.get());
   if (hex == nullptr) return OpensslInternal("BN_bn2hex");
@@ -171,15 +132,15 @@ Result<std::string> CanonicalSerial(std::string_view serial_hex) {
 }
 
 Status AddExtension(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
-  ExtPtr ext(X509V3_EXT_nconf_nid(nullptr, ctx, nid, value));
+  crypto::ExtPtr ext(X509V3_EXT_nconf_nid(nullptr, ctx, nid, value));
   if (ext == nullptr || X509_add_ext(cert, ext.get(), -1) != 1) {
     return OpensslInternal(std::string("extension ") + OBJ_nid2sn(nid));
   }
   return Status::Ok();
 }
 
-Result<NamePtr> CommonNameOnly(std::string_view common_name) {
-  NamePtr name(X509_NAME_new());
+Result<crypto::NamePtr> CommonNameOnly(std::string_view common_name) {
+  crypto::NamePtr name(X509_NAME_new());
   if (name == nullptr ||
       X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(common_name.data()),
@@ -238,8 +199,8 @@ Status CheckLeafKey(EVP_PKEY* key) {
 }
 
 struct LoadedCa {
-  PkeyPtr key;
-  X509Ptr cert;
+  crypto::PkeyPtr key;
+  crypto::X509Ptr cert;
   std::string cert_pem;
 };
 
@@ -250,17 +211,17 @@ Result<LoadedCa> LoadCa(const std::string& key_path, const std::string& cert_pat
   if (!cert_pem.ok()) return cert_pem.status();
 
   LoadedCa impl;
-  BioPtr key_bio = MemoryBio(*key_pem);
+  crypto::BioPtr key_bio = crypto::MemoryBio(*key_pem);
   impl.key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
   if (impl.key == nullptr) {
     return InvalidArgument("device CA key " + key_path +
-                           " is not a PEM private key: " + OpensslError());
+                           " is not a PEM private key: " + crypto::OpensslErrorText());
   }
-  BioPtr cert_bio = MemoryBio(*cert_pem);
+  crypto::BioPtr cert_bio = crypto::MemoryBio(*cert_pem);
   impl.cert.reset(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
   if (impl.cert == nullptr) {
     return InvalidArgument("device CA certificate " + cert_path +
-                           " is not a PEM certificate: " + OpensslError());
+                           " is not a PEM certificate: " + crypto::OpensslErrorText());
   }
   if (X509_check_ca(impl.cert.get()) == 0) {
     return InvalidArgument("device CA certificate " + cert_path + " is not a CA certificate");
@@ -270,19 +231,19 @@ Result<LoadedCa> LoadCa(const std::string& key_path, const std::string& cert_pat
     return InvalidArgument("device CA key " + key_path + " does not match certificate " +
                            cert_path);
   }
-  BioPtr out(BIO_new(BIO_s_mem()));
+  crypto::BioPtr out(BIO_new(BIO_s_mem()));
   if (out == nullptr || PEM_write_bio_X509(out.get(), impl.cert.get()) != 1) {
     return OpensslInternal("CA PEM encoding");
   }
-  impl.cert_pem = BioContents(out.get());
+  impl.cert_pem = crypto::BioContents(out.get());
   return impl;
 }
 
 }  // namespace
 
 struct DeviceCa::Impl {
-  PkeyPtr key;
-  X509Ptr cert;
+  crypto::PkeyPtr key;
+  crypto::X509Ptr cert;
   std::string cert_pem;  // immutable after construction
   mutable std::mutex mutex;
   std::map<std::string, int64_t> revoked;  // canonical serial -> revocation time (unix s)
@@ -315,12 +276,12 @@ Result<DeviceCa> DeviceCa::OpenOrCreate(const std::string& key_path, const std::
     if (common_name.empty() || common_name.size() > kMaxCommonNameBytes) {
       return InvalidArgument("device CA common name must be 1 to 64 bytes");
     }
-    PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    crypto::PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     if (key == nullptr) return OpensslInternal("CA key generation");
-    X509Ptr cert(X509_new());
-    Result<IntPtr> serial = RandomSerial();
+    crypto::X509Ptr cert(X509_new());
+    Result<crypto::IntPtr> serial = RandomSerial();
     if (!serial.ok()) return serial.status();
-    Result<NamePtr> name = CommonNameOnly(common_name);
+    Result<crypto::NamePtr> name = CommonNameOnly(common_name);
     if (!name.ok()) return name.status();
     if (cert == nullptr || X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
         X509_set_serialNumber(cert.get(), serial->get()) != 1 ||
@@ -339,8 +300,8 @@ Result<DeviceCa> DeviceCa::OpenOrCreate(const std::string& key_path, const std::
     CCC_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) return OpensslInternal("CA sign");
 
-    BioPtr key_bio(BIO_new(BIO_s_mem()));
-    BioPtr cert_bio(BIO_new(BIO_s_mem()));
+    crypto::BioPtr key_bio(BIO_new(BIO_s_mem()));
+    crypto::BioPtr cert_bio(BIO_new(BIO_s_mem()));
     if (key_bio == nullptr || cert_bio == nullptr ||
         PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
             1 ||
@@ -349,8 +310,8 @@ Result<DeviceCa> DeviceCa::OpenOrCreate(const std::string& key_path, const std::
     }
     // Key first: a crash in between leaves a key without a certificate, which the next
     // start reports instead of silently making a second CA.
-    CCC_RETURN_IF_ERROR(WriteFileAtomically(key_path, BioContents(key_bio.get()), 0600));
-    CCC_RETURN_IF_ERROR(WriteFileAtomically(cert_path, BioContents(cert_bio.get()), 0644));
+    CCC_RETURN_IF_ERROR(WriteFileAtomically(key_path, crypto::BioContents(key_bio.get()), 0600));
+    CCC_RETURN_IF_ERROR(WriteFileAtomically(cert_path, crypto::BioContents(cert_bio.get()), 0644));
   }
   Result<LoadedCa> loaded = LoadCa(key_path, cert_path);
   if (!loaded.ok()) return loaded.status();
@@ -370,8 +331,8 @@ Result<SignedCertificate> DeviceCa::SignCsr(std::string_view csr_pem, std::strin
   if (expected_cn.empty()) return InvalidArgument("expected serial is empty");
   if (validity.count() <= 0) return InvalidArgument("certificate validity must be positive");
 
-  BioPtr bio = MemoryBio(csr_pem);
-  ReqPtr req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+  crypto::BioPtr bio = crypto::MemoryBio(csr_pem);
+  crypto::ReqPtr req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
   if (req == nullptr) {
     ERR_clear_error();
     return InvalidArgument("CSR is not a PEM certificate request");
@@ -395,13 +356,13 @@ Result<SignedCertificate> DeviceCa::SignCsr(std::string_view csr_pem, std::strin
 
   const auto now = std::chrono::system_clock::now();
   const std::time_t not_after_time = std::chrono::system_clock::to_time_t(now + validity);
-  Result<IntPtr> serial = RandomSerial();
+  Result<crypto::IntPtr> serial = RandomSerial();
   if (!serial.ok()) return serial.status();
-  Result<NamePtr> subject = CommonNameOnly(*cn);
+  Result<crypto::NamePtr> subject = CommonNameOnly(*cn);
   if (!subject.ok()) return subject.status();
 
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  X509Ptr leaf(X509_new());
+  crypto::X509Ptr leaf(X509_new());
   if (leaf == nullptr || X509_set_version(leaf.get(), X509_VERSION_3) != 1 ||
       X509_set_serialNumber(leaf.get(), serial->get()) != 1 ||
       X509_set_subject_name(leaf.get(), subject->get()) != 1 ||
@@ -421,11 +382,11 @@ Result<SignedCertificate> DeviceCa::SignCsr(std::string_view csr_pem, std::strin
   if (X509_sign(leaf.get(), impl_->key.get(), EVP_sha256()) <= 0) {
     return OpensslInternal("leaf sign");
   }
-  BioPtr out(BIO_new(BIO_s_mem()));
+  crypto::BioPtr out(BIO_new(BIO_s_mem()));
   if (out == nullptr || PEM_write_bio_X509(out.get(), leaf.get()) != 1) {
     return OpensslInternal("leaf PEM encoding");
   }
-  return SignedCertificate{BioContents(out.get()), SerialHex(serial->get()),
+  return SignedCertificate{crypto::BioContents(out.get()), SerialHex(serial->get()),
                            std::chrono::system_clock::from_time_t(not_after_time)};
 }
 
@@ -494,9 +455,9 @@ Result<std::string> DeviceCa::CrlPem(std::chrono::hours next_update) const {
                 std::chrono::duration_cast<std::chrono::seconds>(next_update).count());
 
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  CrlPtr crl(X509_CRL_new());
-  TimePtr last_time(ASN1_TIME_set(nullptr, now));
-  TimePtr next_time(ASN1_TIME_set(nullptr, next));
+  crypto::CrlPtr crl(X509_CRL_new());
+  crypto::TimePtr last_time(ASN1_TIME_set(nullptr, now));
+  crypto::TimePtr next_time(ASN1_TIME_set(nullptr, next));
   if (crl == nullptr || last_time == nullptr || next_time == nullptr ||
       X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
       X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(impl_->cert.get())) != 1 ||
@@ -507,10 +468,10 @@ Result<std::string> DeviceCa::CrlPem(std::chrono::hours next_update) const {
   for (const auto& [serial_hex, when] : impl_->revoked) {
     BIGNUM* raw = nullptr;
     if (BN_hex2bn(&raw, serial_hex.c_str()) == 0) return OpensslInternal("CRL serial");
-    BnPtr bn(raw);
-    IntPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-    TimePtr revoked_at(ASN1_TIME_set(nullptr, static_cast<std::time_t>(when)));
-    RevokedPtr entry(X509_REVOKED_new());
+    crypto::BnPtr bn(raw);
+    crypto::IntPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+    crypto::TimePtr revoked_at(ASN1_TIME_set(nullptr, static_cast<std::time_t>(when)));
+    crypto::RevokedPtr entry(X509_REVOKED_new());
     if (serial == nullptr || revoked_at == nullptr || entry == nullptr ||
         X509_REVOKED_set_serialNumber(entry.get(), serial.get()) != 1 ||
         X509_REVOKED_set_revocationDate(entry.get(), revoked_at.get()) != 1 ||
@@ -519,14 +480,15 @@ Result<std::string> DeviceCa::CrlPem(std::chrono::hours next_update) const {
     }
     entry.release();  // now owned by crl
   }
-  IntPtr number(ASN1_INTEGER_new());
+  crypto::IntPtr number(ASN1_INTEGER_new());
   if (number == nullptr || ASN1_INTEGER_set_int64(number.get(), now) != 1 ||
       X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0) != 1) {
     return OpensslInternal("CRL number");
   }
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, impl_->cert.get(), nullptr, nullptr, crl.get(), 0);
-  ExtPtr aki(X509V3_EXT_nconf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always"));
+  crypto::ExtPtr aki(
+      X509V3_EXT_nconf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always"));
   if (aki == nullptr || X509_CRL_add_ext(crl.get(), aki.get(), -1) != 1) {
     return OpensslInternal("CRL authority key identifier");
   }
@@ -534,11 +496,11 @@ Result<std::string> DeviceCa::CrlPem(std::chrono::hours next_update) const {
       X509_CRL_sign(crl.get(), impl_->key.get(), EVP_sha256()) <= 0) {
     return OpensslInternal("CRL sign");
   }
-  BioPtr out(BIO_new(BIO_s_mem()));
+  crypto::BioPtr out(BIO_new(BIO_s_mem()));
   if (out == nullptr || PEM_write_bio_X509_CRL(out.get(), crl.get()) != 1) {
     return OpensslInternal("CRL PEM encoding");
   }
-  return BioContents(out.get());
+  return crypto::BioContents(out.get());
 }
 
 std::string DeviceCa::CaCertificatePem() const { return impl_->cert_pem; }
