@@ -16,23 +16,18 @@
 #include <sstream>
 #include <string>
 
+#include "common/crypto/openssl_helpers.h"
+
 namespace ccc::agent::pairing {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-template <auto Fn>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const {
-    Fn(p);
-  }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ_free>>;
+using crypto::BioPtr;
+using crypto::PkeyPtr;
+using crypto::ReqPtr;
+using crypto::X509Ptr;
 
 constexpr long kDay = 24 * 60 * 60;
 

@@ -15,26 +15,21 @@
 #include <memory>
 #include <string>
 
+#include "common/crypto/openssl_helpers.h"
+
 namespace ccc::relay::ca {
 namespace {
 
 using std::chrono::hours;
 
-template <auto kFree>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ_free>>;
-using CrlPtr = std::unique_ptr<X509_CRL, Deleter<X509_CRL_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
+using crypto::BioPtr;
+using crypto::BnPtr;
+using crypto::CrlPtr;
+using crypto::PkeyPtr;
+using crypto::ReqPtr;
+using crypto::StoreCtxPtr;
+using crypto::StorePtr;
+using crypto::X509Ptr;
 
 constexpr char kSerial[] = "CTX0012345";
 
