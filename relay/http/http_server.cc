@@ -134,6 +134,9 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
     }
     request.body = std::move(message.body());
+    error_code endpoint_error;
+    auto endpoint = stream_.socket().remote_endpoint(endpoint_error);
+    if (!endpoint_error) request.remote_address = endpoint.address().to_string();
     bool keep_alive = message.keep_alive();
     version_ = message.version();
 
@@ -154,7 +157,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res->result(static_cast<unsigned>(response.status));
     res->set(bhttp::field::server, "ccc-relay");
     res->set(bhttp::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) res->set(name, value);
+    // insert, not set: a response may carry several headers of one name (Set-Cookie).
+    for (auto& [name, value] : response.headers) res->insert(name, value);
     res->keep_alive(keep_alive);
     res->body() = std::move(response.body);
     res->prepare_payload();

@@ -147,4 +147,15 @@ Response Router::Dispatch(Request& request) const {
   return response;
 }
 
+std::vector<std::pair<Method, std::string>> Router::Routes() const {
+  std::vector<std::pair<Method, std::string>> routes;
+  routes.reserve(routes_.size());
+  for (const Route& route : routes_) {
+    std::string pattern;
+    for (const std::string& segment : route.segments) pattern += "/" + segment;
+    routes.emplace_back(route.method, pattern.empty() ? "/" : pattern);
+  }
+  return routes;
+}
+
 }  // namespace ccc::relay::http

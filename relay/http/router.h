@@ -21,6 +21,7 @@ struct Request {
   std::string query;   // without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
+  std::string remote_address;  // peer IP as text; "" when unknown (tests)
   std::map<std::string, std::string, std::less<>> params;  // filled by Router from {name}
 
   // Empty when absent. `name` is matched case-insensitively.
@@ -54,6 +55,9 @@ class Router {
   void Add(Method method, std::string_view pattern, Handler handler);
 
   Response Dispatch(Request& request) const;
+  // Every registered (method, pattern), in registration order: the OpenAPI test compares
+  // them with the published document.
+  std::vector<std::pair<Method, std::string>> Routes() const;
 
  private:
   struct Route {
