@@ -28,6 +28,8 @@ std::string SysinfoBody(const sources::PbxIdentity& id, const AgentOptions& opti
   body["firmware"] = id.firmware;
   body["agent_version"] = options.agent_version;
   body["hostname"] = options.hostname;
+  body["opt_in"] = {{"monitoring", options.opt_in_monitoring},
+                    {"remote_configuration", options.opt_in_remote_configuration}};
   return boost::json::serialize(body);
 }
 

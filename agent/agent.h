@@ -38,6 +38,10 @@ struct AgentOptions {
   std::string device_id;
   std::string agent_version = CCC_AGENT_VERSION;
   std::string hostname;
+  // Site-side opt-ins (FEATURES A5), reported in sysinfo as
+  // "opt_in": {"monitoring": bool, "remote_configuration": bool}.
+  bool opt_in_monitoring = false;
+  bool opt_in_remote_configuration = false;
   std::chrono::milliseconds sample_interval{1'000};
   double flush_rate = 50;  // batches per second; 0 = unlimited
   double flush_burst = 20;

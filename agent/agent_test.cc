@@ -175,6 +175,30 @@ TEST_F(AgentTest, RecordsFlowToTheirStreamTopicsAfterConnect) {
   EXPECT_THAT(events[0]->batch.records.at(0).body, HasSubstr("\"type\":\"agent_started\""));
 }
 
+TEST_F(AgentTest, SysinfoReportsTheSiteOptInsOffByDefault) {
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  auto sysinfo = publisher_.SentOn(protocol::kStreamSystemInfo);
+  ASSERT_EQ(sysinfo.size(), 1u);
+  EXPECT_THAT(sysinfo[0]->batch.records.at(0).body,
+              HasSubstr(R"("opt_in":{"monitoring":false,"remote_configuration":false})"));
+}
+
+TEST_F(AgentTest, SysinfoReportsTheSiteOptInsTheInstallerTurnedOn) {
+  options_.opt_in_monitoring = true;
+  options_.opt_in_remote_configuration = true;
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  auto sysinfo = publisher_.SentOn(protocol::kStreamSystemInfo);
+  ASSERT_EQ(sysinfo.size(), 1u);
+  EXPECT_THAT(sysinfo[0]->batch.records.at(0).body,
+              HasSubstr(R"("opt_in":{"monitoring":true,"remote_configuration":true})"));
+}
+
 TEST_F(AgentTest, DeliveredBatchesAreAcknowledged) {
   MakeAgent();
   Poll();

@@ -15,6 +15,9 @@
 #include "agent/agent.h"
 #include "agent/config/agent_config.h"
 #include "agent/outbox/outbox.h"
+#include "agent/pairing/pair_command.h"
+#include "agent/pairing/pairing_files.h"
+#include "agent/pairing/unpair_command.h"
 #include "agent/sources/host/host_sampler.h"
 #include "agent/sources/simulator/pbx_simulator.h"
 #include "agent/status/status_report.h"
@@ -28,6 +31,93 @@ using ccc::agent::config::AgentConfig;
 
 constexpr int kExitFatal = 1;
 constexpr int kExitConfig = 2;
+
+struct BrokerAddress {
+  std::string host;
+  int port = 0;
+  std::string source;  // for the log line
+};
+
+// Precedence: [mqtt] host set in the config file -> [mqtt] host and port (default 8883);
+// else the broker the relay named at pairing (<data_dir>/pairing.json) -> its host and
+// port; else the defaults 127.0.0.1 and [mqtt] port.
+BrokerAddress EffectiveBroker(const AgentConfig& config) {
+  if (config.mqtt.host_configured) {
+    return {config.mqtt.host, config.mqtt.port, "[mqtt] host in " + config.config_file};
+  }
+  auto record = ccc::agent::pairing::ReadPairingRecord(config.PairingStatePath());
+  if (record.ok()) return {record->broker_host, record->broker_port, config.PairingStatePath()};
+  if (record.status().code() != ccc::StatusCode::kNotFound) {
+    spdlog::warn("ignoring {}: {}", config.PairingStatePath(), record.status().message());
+  }
+  return {config.mqtt.host, config.mqtt.port, "defaults"};
+}
+
+ccc::agent::pairing::CredentialPaths CredentialPathsOf(const AgentConfig& config) {
+  return {config.mqtt.key_file, config.mqtt.cert_file, config.DeviceCaPath(), config.mqtt.ca_file,
+          config.PairingStatePath()};
+}
+
+ccc::agent::pairing::PairingClientOptions RelayOptionsOf(const AgentConfig& config) {
+  ccc::agent::pairing::PairingClientOptions relay;
+  relay.relay_url = config.pairing.relay_url;
+  relay.ca_file = config.pairing.ca_file;
+  relay.allow_insecure = config.pairing.allow_insecure;
+  relay.timeout = config.pairing.timeout;
+  relay.user_agent = std::string("ccc-agent/") + CCC_AGENT_VERSION;
+  return relay;
+}
+
+// The certificate CN must be the device id the agent publishes under, and the relay issues
+// it for the serial: so the two must be equal for pairing.
+bool SerialMatchesDeviceId(const AgentConfig& config, const char* command) {
+  if (config.source.serial == config.agent.device_id) return true;
+  std::cerr << "ccc-agent " << command << ": " << config.config_file << ": [source] serial '"
+            << config.source.serial << "' differs from [agent] device_id '"
+            << config.agent.device_id
+            << "'; the certificate is issued for the serial and the broker only lets the agent "
+               "publish under its certificate's name, so set both to the PBX serial\n";
+  return false;
+}
+
+int PairCommand(const AgentConfig& config, const std::string& code) {
+  if (!SerialMatchesDeviceId(config, "pair")) return ccc::agent::pairing::kExitUsage;
+  ccc::agent::pairing::PairOptions options;
+  options.serial = config.source.serial;
+  options.config_file = config.config_file;
+  options.paths = CredentialPathsOf(config);
+  options.relay = RelayOptionsOf(config);
+  if (config.mqtt.host_configured) {
+    options.configured_broker = config.mqtt.host + ":" + std::to_string(config.mqtt.port);
+  }
+  return ccc::agent::pairing::RunPair(options, code, std::cout, std::cerr);
+}
+
+int UnpairCommand(const AgentConfig& config, bool local_only) {
+  ccc::agent::pairing::UnpairOptions options;
+  options.serial = config.source.serial;
+  options.config_file = config.config_file;
+  options.paths = CredentialPathsOf(config);
+  options.relay = RelayOptionsOf(config);
+  options.local_only = local_only;
+  return ccc::agent::pairing::RunUnpair(options, std::cout, std::cerr);
+}
+
+ccc::agent::status::PairingSummary PairingSummaryOf(const AgentConfig& config) {
+  ccc::agent::status::PairingSummary summary;
+  summary.paired = ccc::agent::pairing::FileExists(config.mqtt.cert_file);
+  if (!summary.paired) return summary;
+  auto cert = ccc::agent::pairing::ReadCertificateSummary(config.mqtt.cert_file);
+  if (cert.ok()) {
+    summary.common_name = cert->common_name;
+    summary.not_after_ms = cert->not_after_s * 1000;
+  } else {
+    summary.problem = cert.status().message();
+  }
+  const BrokerAddress broker = EffectiveBroker(config);
+  summary.broker = broker.host + ":" + std::to_string(broker.port);
+  return summary;
+}
 
 std::string Hostname() {
   char name[256] = {};
@@ -52,9 +142,11 @@ int RunAgent(const AgentConfig& config) {
   }
 
   const uint64_t seed = std::random_device{}();
+  const BrokerAddress broker = EffectiveBroker(config);
+  spdlog::info("broker {}:{} (from {})", broker.host, broker.port, broker.source);
   ccc::agent::uplink::MqttPublisherOptions mqtt;
-  mqtt.host = config.mqtt.host;
-  mqtt.port = config.mqtt.port;
+  mqtt.host = broker.host;
+  mqtt.port = broker.port;
   mqtt.ca_file = config.mqtt.ca_file;
   mqtt.cert_file = config.mqtt.cert_file;
   mqtt.key_file = config.mqtt.key_file;
@@ -73,6 +165,8 @@ int RunAgent(const AgentConfig& config) {
   ccc::agent::AgentOptions options;
   options.device_id = config.agent.device_id;
   options.hostname = Hostname();
+  options.opt_in_monitoring = config.site.monitoring;
+  options.opt_in_remote_configuration = config.site.remote_configuration;
   options.sample_interval = config.sampler.interval;
   options.flush_rate = config.mqtt.flush_rate;
   options.flush_burst = config.mqtt.flush_burst;
@@ -146,7 +240,25 @@ int main(int argc, char** argv) {
   status->add_option("--config", config_path, "Agent configuration file (TOML)")->required();
   status->add_flag("--json", json, "Print one JSON object");
 
-  CLI11_PARSE(app, argc, argv);
+  std::string code;
+  auto* pair = app.add_subcommand(
+      "pair", "Pair with the relay using the confirmation code shown in the portal");
+  pair->add_option("CODE", code, "Confirmation code, e.g. 7KQ4-MZ2H-X9RC")->required();
+  pair->add_option("--config", config_path, "Agent configuration file (TOML)")->required();
+
+  bool local_only = false;
+  auto* unpair = app.add_subcommand(
+      "unpair", "Unpair from the relay and delete this agent's key and certificate");
+  unpair->add_option("--config", config_path, "Agent configuration file (TOML)")->required();
+  unpair->add_flag("--local-only", local_only,
+                   "Delete the local credentials even if the relay cannot be told");
+
+  // Usage errors exit with 2, like configuration errors (pair/unpair document 0-3).
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitConfig;
+  }
 
   AgentConfig config;
   try {
@@ -158,8 +270,12 @@ int main(int argc, char** argv) {
     return kExitConfig;
   }
 
-  if (*status)
-    return ccc::agent::status::PrintStatus(config.OutboxPath(), json, std::cout, std::cerr);
+  if (*status) {
+    return ccc::agent::status::PrintStatus(config.OutboxPath(), json, std::cout, std::cerr,
+                                           PairingSummaryOf(config));
+  }
+  if (*pair) return PairCommand(config, code);
+  if (*unpair) return UnpairCommand(config, local_only);
 
   ccc::logging::Init("ccc-agent", config.agent.log_level);
   return RunAgent(config);

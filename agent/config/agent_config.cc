@@ -18,11 +18,25 @@ using std::chrono::milliseconds;
 constexpr milliseconds kHour{3'600'000};
 constexpr milliseconds kDay = 24 * kHour;
 
-void RequireReadable(const ConfigReader& reader, std::string_view key, const std::string& path) {
+void RequireReadable(const ConfigReader& reader, std::string_view key, const std::string& path,
+                     std::string_view hint_when_missing = {}) {
   if (::access(path.c_str(), R_OK) != 0) {
-    throw ConfigError(reader.source() + ": key '" + std::string(key) + "' has value '" + path +
-                      "': file is not readable (" + std::strerror(errno) + ")");
+    const int err = errno;
+    std::string message = reader.source() + ": key '" + std::string(key) + "' has value '" + path +
+                          "': file is not readable (" + std::strerror(err) + ")";
+    if (err == ENOENT && !hint_when_missing.empty())
+      message += "; " + std::string(hint_when_missing);
+    throw ConfigError(message);
   }
+}
+
+// Accepts what the pairing client can parse in principle; the client checks the rest
+// (host form, loopback rule) when it is used.
+void CheckRelayUrl(const ConfigReader& reader, const std::string& url) {
+  if (url.empty() || url.starts_with("https://") || url.starts_with("http://")) return;
+  throw ConfigError(reader.source() + ": key 'pairing.relay_url' has value '" + url +
+                    "', expected a URL starting with https:// (or http:// for a relay on this "
+                    "machine)");
 }
 
 }  // namespace
@@ -41,14 +55,16 @@ AgentConfig ParseAgentConfig(ConfigReader& reader, FileCheck file_check) {
       reader.OneOf("agent.log_level", {"trace", "debug", "info", "warn", "error"}, "info");
 
   auto& m = c.mqtt;
+  m.host_configured = reader.Has("mqtt.host");
+  m.port_configured = reader.Has("mqtt.port");
   m.host = reader.String("mqtt.host", m.host);
   if (m.host.empty()) {
     throw ConfigError(c.config_file + ": key 'mqtt.host' has value '', expected a host name");
   }
   m.port = static_cast<int>(reader.Int("mqtt.port", 1, 65535, m.port));
-  m.ca_file = reader.Path("mqtt.ca_file");
-  m.cert_file = reader.Path("mqtt.cert_file");
-  m.key_file = reader.Path("mqtt.key_file");
+  m.ca_file = reader.Path("mqtt.ca_file", c.agent.data_dir + "/broker-ca.crt");
+  m.cert_file = reader.Path("mqtt.cert_file", c.agent.data_dir + "/agent.crt");
+  m.key_file = reader.Path("mqtt.key_file", c.agent.data_dir + "/agent.key");
   m.keep_alive = reader.Duration("mqtt.keep_alive", milliseconds(5'000), kHour, m.keep_alive);
   m.reconnect_min =
       reader.Duration("mqtt.reconnect_min", milliseconds(100), kHour, m.reconnect_min);
@@ -82,12 +98,25 @@ AgentConfig ParseAgentConfig(ConfigReader& reader, FileCheck file_check) {
   c.source.model = reader.String("source.model", c.source.model);
   c.source.firmware = reader.String("source.firmware", c.source.firmware);
 
+  auto& p = c.pairing;
+  p.relay_url = reader.String("pairing.relay_url", "");
+  CheckRelayUrl(reader, p.relay_url);
+  if (reader.Has("pairing.ca_file")) p.ca_file = reader.Path("pairing.ca_file");
+  p.allow_insecure = reader.Bool("pairing.allow_insecure", false);
+  p.timeout =
+      reader.Duration("pairing.timeout", milliseconds(1'000), milliseconds(300'000), p.timeout);
+
+  c.site.monitoring = reader.Bool("site.monitoring", false);
+  c.site.remote_configuration = reader.Bool("site.remote_configuration", false);
+
   reader.RejectUnknownKeys();
 
   if (file_check == FileCheck::kRequireReadable) {
-    RequireReadable(reader, "mqtt.ca_file", m.ca_file);
-    RequireReadable(reader, "mqtt.cert_file", m.cert_file);
-    RequireReadable(reader, "mqtt.key_file", m.key_file);
+    const std::string not_paired =
+        "is this agent paired? Run `ccc-agent pair CODE --config " + c.config_file + "` first";
+    RequireReadable(reader, "mqtt.ca_file", m.ca_file, not_paired);
+    RequireReadable(reader, "mqtt.cert_file", m.cert_file, not_paired);
+    RequireReadable(reader, "mqtt.key_file", m.key_file, not_paired);
   }
   return c;
 }

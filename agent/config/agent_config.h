@@ -22,6 +22,12 @@ struct AgentConfig {
   struct Mqtt {
     std::string host = "127.0.0.1";
     int port = 8883;
+    // Whether host / port were written in the file. An address the relay sent at pairing
+    // (<data_dir>/pairing.json) fills in only what the file leaves out.
+    bool host_configured = false;
+    bool port_configured = false;
+    // Defaults (in data_dir): broker-ca.crt, agent.crt, agent.key. `ccc-agent pair` writes
+    // all three.
     std::string ca_file;
     std::string cert_file;
     std::string key_file;
@@ -53,7 +59,25 @@ struct AgentConfig {
     std::string firmware = "2.6.6";
   } source;
 
+  struct Pairing {
+    std::string relay_url;        // http(s)://host[:port][/prefix]; empty: not configured
+    std::string ca_file;          // trust anchor for the relay's HTTPS; empty: system trust store
+    bool allow_insecure = false;  // permits http:// to hosts other than loopback
+    std::chrono::milliseconds timeout{30'000};  // whole request, connect to last byte
+  } pairing;
+
+  // Site-side opt-ins (FEATURES A5), off unless the installer turns them on; reported to
+  // the relay in sysinfo.
+  struct Site {
+    bool monitoring = false;
+    bool remote_configuration = false;
+  } site;
+
   std::string OutboxPath() const { return agent.data_dir + "/outbox.db"; }
+  // What `ccc-agent pair` learnt from the relay (broker address); removed by `unpair`.
+  std::string PairingStatePath() const { return agent.data_dir + "/pairing.json"; }
+  // The device CA that issued cert_file (the chain), stored by `ccc-agent pair`.
+  std::string DeviceCaPath() const { return agent.data_dir + "/device-ca.crt"; }
 };
 
 // Whether the TLS files must exist and be readable: `run` needs them, `status` does not.

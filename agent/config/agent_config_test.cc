@@ -127,5 +127,56 @@ TEST_F(AgentConfigTest, UnknownSourceKindIsRejected) {
   EXPECT_THAT(ErrorOf(Minimal("[source]\nkind = \"comtrexx\"\n")), HasSubstr("source.kind"));
 }
 
+TEST_F(AgentConfigTest, CredentialPathsDefaultToTheDataFolder) {
+  auto reader = ccc::config::ConfigReader::FromString(
+      "[agent]\ndevice_id = \"pbx-001\"\ndata_dir = \"" + (dir_ / "data").string() + "\"\n",
+      "agent.toml");
+  auto c = ParseAgentConfig(reader, FileCheck::kSkip);
+  EXPECT_EQ(c.mqtt.key_file, (dir_ / "data" / "agent.key").string());
+  EXPECT_EQ(c.mqtt.cert_file, (dir_ / "data" / "agent.crt").string());
+  EXPECT_EQ(c.mqtt.ca_file, (dir_ / "data" / "broker-ca.crt").string());
+  EXPECT_EQ(c.PairingStatePath(), (dir_ / "data" / "pairing.json").string());
+  EXPECT_EQ(c.DeviceCaPath(), (dir_ / "data" / "device-ca.crt").string());
+}
+
+TEST_F(AgentConfigTest, BrokerAddressIsMarkedConfiguredOnlyWhenWritten) {
+  auto defaults = Parse(Minimal());
+  EXPECT_FALSE(defaults.mqtt.host_configured);
+  EXPECT_FALSE(defaults.mqtt.port_configured);
+  auto written = Parse(Minimal("host = \"broker.example.net\"\nport = 8883\n"));
+  EXPECT_TRUE(written.mqtt.host_configured);
+  EXPECT_TRUE(written.mqtt.port_configured);
+}
+
+TEST_F(AgentConfigTest, PairingAndSiteSectionsAreRead) {
+  auto c = Parse(
+      Minimal("[pairing]\nrelay_url = \"https://relay.example.com\"\nca_file = \"relay-ca.crt\"\n"
+              "timeout = \"5s\"\n[site]\nmonitoring = true\nremote_configuration = true\n"));
+  EXPECT_EQ(c.pairing.relay_url, "https://relay.example.com");
+  EXPECT_TRUE(c.pairing.ca_file.ends_with("relay-ca.crt"));
+  EXPECT_FALSE(c.pairing.allow_insecure);
+  EXPECT_EQ(c.pairing.timeout, std::chrono::seconds(5));
+  EXPECT_TRUE(c.site.monitoring);
+  EXPECT_TRUE(c.site.remote_configuration);
+}
+
+TEST_F(AgentConfigTest, OptInsAreOffUnlessTurnedOn) {
+  auto c = Parse(Minimal());
+  EXPECT_FALSE(c.site.monitoring);
+  EXPECT_FALSE(c.site.remote_configuration);
+  EXPECT_EQ(c.pairing.relay_url, "");
+}
+
+TEST_F(AgentConfigTest, RelayUrlWithoutHttpSchemeIsRejected) {
+  auto error = ErrorOf(Minimal("[pairing]\nrelay_url = \"relay.example.com\"\n"));
+  EXPECT_THAT(error, HasSubstr("pairing.relay_url"));
+  EXPECT_THAT(error, HasSubstr("relay.example.com"));
+}
+
+TEST_F(AgentConfigTest, MissingCertificateSuggestsPairing) {
+  fs::remove(dir_ / "dev.crt");
+  EXPECT_THAT(ErrorOf(Minimal()), HasSubstr("ccc-agent pair"));
+}
+
 }  // namespace
 }  // namespace ccc::agent::config

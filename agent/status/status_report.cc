@@ -68,8 +68,22 @@ Result<StatusReport> CollectStatus(const std::string& outbox_path) {
   return CollectStatus(**outbox);
 }
 
+std::string FormatPairingText(const PairingSummary& p, int64_t now_ms) {
+  if (!p.paired) return "paired:   no (run `ccc-agent pair CODE`)\n";
+  std::string out = "paired:   yes";
+  if (!p.problem.empty()) return out + ", but the certificate cannot be read: " + p.problem + "\n";
+  out += fmt::format(", certificate CN {}", p.common_name);
+  if (p.not_after_ms) {
+    out +=
+        (*p.not_after_ms > now_ms ? " valid until " : " EXPIRED on ") + Timestamp(*p.not_after_ms);
+  }
+  if (!p.broker.empty()) out += fmt::format(", broker {}", p.broker);
+  return out + "\n";
+}
+
 std::string FormatStatusText(const StatusReport& r, int64_t now_ms) {
   std::string out;
+  if (r.pairing) out += FormatPairingText(*r.pairing, now_ms);
   if (!r.connected) {
     out += "uplink:   unknown (the agent has not run yet)\n";
   } else {
@@ -151,12 +165,30 @@ std::string FormatStatusJson(const StatusReport& r, int64_t now_ms) {
     streams.push_back(std::move(j));
   }
   o["streams"] = std::move(streams);
+  if (r.pairing) {
+    boost::json::object p;
+    p["paired"] = r.pairing->paired;
+    p["common_name"] = r.pairing->common_name;
+    if (r.pairing->not_after_ms) {
+      p["not_after_ms"] = *r.pairing->not_after_ms;
+    } else {
+      p["not_after_ms"] = nullptr;
+    }
+    p["broker"] = r.pairing->broker;
+    p["problem"] = r.pairing->problem;
+    o["pairing"] = std::move(p);
+  }
   return boost::json::serialize(o);
 }
 
-int PrintStatus(const std::string& outbox_path, bool json, std::ostream& out, std::ostream& err) {
+int PrintStatus(const std::string& outbox_path, bool json, std::ostream& out, std::ostream& err,
+                std::optional<PairingSummary> pairing) {
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   auto report = CollectStatus(outbox_path);
   if (!report.ok()) {
+    if (pairing && !json) out << FormatPairingText(*pairing, now_ms);
     if (report.status().code() == StatusCode::kNotFound) {
       err << "ccc-agent status: no outbox at " << outbox_path
           << " yet; has `ccc-agent run` been started with this config?\n";
@@ -166,9 +198,7 @@ int PrintStatus(const std::string& outbox_path, bool json, std::ostream& out, st
     }
     return 1;
   }
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  report->pairing = std::move(pairing);
   out << (json ? FormatStatusJson(*report, now_ms) + "\n" : FormatStatusText(*report, now_ms));
   return 0;
 }

@@ -91,5 +91,40 @@ TEST_F(StatusReportTest, AgentThatNeverRanShowsUnknownUplink) {
   EXPECT_THAT(FormatStatusText(*report, 0), HasSubstr("unknown"));
 }
 
+TEST_F(StatusReportTest, PairedAgentShowsCertificateNameExpiryAndBroker) {
+  PairingSummary pairing{true, "pbx-001", 1'800'000'000'000, "mqtt.example.net:8883", ""};
+  const std::string text = FormatPairingText(pairing, 1'700'000'000'000);
+  EXPECT_THAT(text, HasSubstr("paired:   yes"));
+  EXPECT_THAT(text, HasSubstr("CN pbx-001"));
+  EXPECT_THAT(text, HasSubstr("valid until 2027-01-15"));
+  EXPECT_THAT(text, HasSubstr("mqtt.example.net:8883"));
+}
+
+TEST_F(StatusReportTest, ExpiredCertificateIsCalledExpired) {
+  PairingSummary pairing{true, "pbx-001", 1'600'000'000'000, "", ""};
+  EXPECT_THAT(FormatPairingText(pairing, 1'700'000'000'000), HasSubstr("EXPIRED"));
+}
+
+TEST_F(StatusReportTest, UnpairedAgentSaysHowToPair) {
+  EXPECT_THAT(FormatPairingText(PairingSummary{}, 0), HasSubstr("paired:   no"));
+}
+
+TEST_F(StatusReportTest, PairingLineIsShownEvenBeforeTheAgentRan) {
+  std::ostringstream out, err;
+  EXPECT_EQ(PrintStatus(path_, false, out, err, PairingSummary{}), 1);
+  EXPECT_THAT(out.str(), HasSubstr("paired:   no"));
+}
+
+TEST_F(StatusReportTest, JsonCarriesPairing) {
+  OpenOutbox();
+  std::ostringstream out, err;
+  PairingSummary pairing{true, "pbx-001", 1'800'000'000'000, "h:1", ""};
+  ASSERT_EQ(PrintStatus(path_, true, out, err, pairing), 0) << err.str();
+  const auto json = boost::json::parse(out.str()).as_object();
+  EXPECT_EQ(json.at("pairing").at("paired").as_bool(), true);
+  EXPECT_EQ(json.at("pairing").at("common_name").as_string(), "pbx-001");
+  EXPECT_EQ(json.at("pairing").at("not_after_ms").as_int64(), 1'800'000'000'000);
+}
+
 }  // namespace
 }  // namespace ccc::agent::status
