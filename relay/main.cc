@@ -8,15 +8,26 @@
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "common/config/config_reader.h"
 #include "common/logging/logging.h"
 #include "common/protocol/topic.h"
+#include "relay/admin/account_commands.h"
 #include "relay/admin/admin_cli.h"
+#include "relay/admin/system_commands.h"
+#include "relay/api/api_context.h"
+#include "relay/api/api_routes.h"
+#include "relay/app/relay_settings.h"
+#include "relay/auth/login_gate.h"
+#include "relay/auth/password_hasher.h"
+#include "relay/broker/broker_control.h"
 #include "relay/config/relay_config.h"
+#include "relay/directory/directory.h"
 #include "relay/http/health_handlers.h"
 #include "relay/http/http_server.h"
 #include "relay/http/router.h"
@@ -24,12 +35,17 @@
 #include "relay/ingest/ingest_pipeline.h"
 #include "relay/metrics/metrics.h"
 #include "relay/mqtt/mqtt_client.h"
+#include "relay/oidc/oidc_client.h"
+#include "relay/pairing/pairing_service.h"
 #include "relay/store/store.h"
 
 namespace ccc::relay {
 namespace {
 
 constexpr auto kRetentionInterval = std::chrono::minutes(10);
+// The broker refuses every device once its CRL passes nextUpdate, so the relay re-issues
+// and re-installs it daily (the pairing service's Start() is idempotent and does that).
+constexpr auto kCrlRefreshInterval = std::chrono::hours(24);
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -37,12 +53,12 @@ int64_t NowMs() {
       .count();
 }
 
-// Runs Store::ApplyRetention every kRetentionInterval on its own thread.
-class RetentionTimer {
+// Runs `task` every `interval` on its own thread until destroyed.
+class PeriodicTask {
  public:
-  RetentionTimer(store::Store& store, store::RetentionPolicy policy)
-      : store_(store), policy_(policy), thread_([this] { Run(); }) {}
-  ~RetentionTimer() {
+  PeriodicTask(std::chrono::milliseconds interval, std::function<void()> task)
+      : interval_(interval), task_(std::move(task)), thread_([this] { Run(); }) {}
+  ~PeriodicTask() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
@@ -54,20 +70,15 @@ class RetentionTimer {
  private:
   void Run() {
     std::unique_lock lock(mutex_);
-    while (!cv_.wait_for(lock, kRetentionInterval, [&] { return stopping_; })) {
+    while (!cv_.wait_for(lock, interval_, [&] { return stopping_; })) {
       lock.unlock();
-      auto removed = store_.ApplyRetention(policy_, NowMs());
-      if (removed.ok()) {
-        spdlog::info("retention removed {} rows", *removed);
-      } else {
-        spdlog::error("retention failed: {}", removed.status().ToString());
-      }
+      task_();
       lock.lock();
     }
   }
 
-  store::Store& store_;
-  const store::RetentionPolicy policy_;
+  const std::chrono::milliseconds interval_;
+  const std::function<void()> task_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
@@ -75,13 +86,14 @@ class RetentionTimer {
 };
 
 int Run(const std::string& config_path) {
-  config::RelayConfig config;
+  app::RelaySettings settings;
   try {
-    config = config::LoadRelayConfigFile(config_path);
+    settings = app::LoadRelaySettingsFile(config_path);
   } catch (const ccc::config::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return admin::kExitUsage;
   }
+  const config::RelayConfig& config = settings.core;
   logging::Init("ccc-relay", config.log_level);
 
   // Every thread started from here on inherits the mask; the main thread collects the
@@ -104,6 +116,40 @@ int Run(const std::string& config_path) {
     return admin::kExitFailure;
   }
 
+  auto directory = directory::Directory::Open({config.directory_path, config.store_path,
+                                               config.store_sync_full});
+  if (!directory.ok()) {
+    spdlog::error("cannot open directory {}: {}", config.directory_path,
+                  directory.status().ToString());
+    return admin::kExitFailure;
+  }
+  std::unique_ptr<broker::BrokerControl> broker_control = broker::MakeBrokerControl(settings.broker);
+  auto pairing_service = pairing::PairingService::Open(settings.pairing, directory->get(),
+                                                       store->get(), broker_control.get());
+  if (!pairing_service.ok()) {
+    spdlog::error("cannot start pairing: {}", pairing_service.status().ToString());
+    return admin::kExitFailure;
+  }
+  if (Status status = (*pairing_service)->Start(NowMs(), /*prune_unpaired_devices=*/false);
+      !status.ok()) {
+    // The relay still serves; the next daily refresh repeats it.
+    spdlog::error("pairing start-up (CRL, allow-list) incomplete: {}", status.ToString());
+  }
+  std::unique_ptr<oidc::OidcClient> oidc_client;
+  if (settings.oidc.enabled) oidc_client = oidc::NewOidcClient(settings.oidc);
+
+  auth::PasswordHasher hasher;
+  auth::LoginGate login_gate;
+  api::ApiServices services;
+  services.directory = directory->get();
+  services.store = store->get();
+  services.hasher = &hasher;
+  services.login_gate = &login_gate;
+  services.pairing = pairing_service->get();
+  services.sessions = settings.sessions;
+  services.server_version = CCC_VERSION;
+  services.now_ms = NowMs;
+
   metrics::RelayMetrics metrics;
   std::unique_ptr<mqtt::Client> client = mqtt::MakeClient(config.mqtt);
 
@@ -118,7 +164,12 @@ int Run(const std::string& config_path) {
   http::AddHealthRoutes(
       router, {store->get(), [&client] { return client->connected(); }, &metrics.registry});
   http::AddStatusPage(router, store->get(), CCC_VERSION);
-  http::HttpServer http_server({config.http_listen, config.http_port}, router);
+  api::AddApiRoutes(router, services, oidc_client.get());
+  http::HttpServerOptions http_options;
+  http_options.listen = config.http_listen;
+  http_options.port = config.http_port;
+  http_options.threads = config.http_threads;
+  http::HttpServer http_server(http_options, router);
   if (Status status = http_server.Start(); !status.ok()) {
     spdlog::error("{}", status.ToString());
     return admin::kExitFailure;
@@ -141,7 +192,19 @@ int Run(const std::string& config_path) {
                config.mqtt.client_id, config.store_path);
 
   {
-    RetentionTimer retention(**store, config.retention);
+    PeriodicTask retention(kRetentionInterval, [&store, &config] {
+      auto removed = (*store)->ApplyRetention(config.retention, NowMs());
+      if (removed.ok()) {
+        spdlog::info("retention removed {} rows", *removed);
+      } else {
+        spdlog::error("retention failed: {}", removed.status().ToString());
+      }
+    });
+    PeriodicTask crl_refresh(kCrlRefreshInterval, [&pairing_service] {
+      if (Status status = (*pairing_service)->Start(NowMs(), false); !status.ok()) {
+        spdlog::error("CRL refresh failed: {}", status.ToString());
+      }
+    });
     int signal_number = 0;
     sigwait(&signals, &signal_number);
     spdlog::info("received {}, shutting down", strsignal(signal_number));
@@ -156,6 +219,79 @@ int Run(const std::string& config_path) {
 }
 
 }  // namespace
+
+// `admin system ...` and `admin firmware ...` as parsed from the command line.
+struct SystemCommand {
+  std::string verb;  // "maintenance", "list", "firmware-minimum"; "" = none of these
+  std::string serial;
+  std::string until;
+  bool off = false;
+  bool json = false;
+  std::string version;
+  bool clear = false;
+};
+
+// Loads the whole configuration (so a typo anywhere is reported), then opens only what the
+// command needs: the ingest store for `device`, the directory for everything else.
+int RunAdmin(const admin::AdminCommand& device_command,
+             const admin::AccountCommand& account_command, const SystemCommand& system_command) {
+  app::RelaySettings settings;
+  try {
+    settings = app::LoadRelaySettingsFile(device_command.config_path);
+  } catch (const ccc::config::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return admin::kExitUsage;
+  }
+  const config::RelayConfig& config = settings.core;
+  if (!device_command.verb.empty()) {
+    return admin::RunDeviceCommand(config, device_command, std::cout, std::cerr);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    std::cerr << "cannot create data_dir " << config.data_dir << ": " << ec.message() << "\n";
+    return admin::kExitFailure;
+  }
+  auto directory = directory::Directory::Open(
+      {config.directory_path, config.store_path, config.store_sync_full, 1});
+  if (!directory.ok()) {
+    std::cerr << "cannot open directory " << config.directory_path << ": "
+              << directory.status().ToString() << "\n";
+    return admin::kExitFailure;
+  }
+  if (!account_command.noun.empty()) {
+    auth::PasswordHasher hasher;
+    return admin::RunAccountCommand(**directory, hasher, account_command, NowMs(), std::cin,
+                                    std::cout, std::cerr);
+  }
+  if (system_command.verb == "maintenance") {
+    std::optional<std::string> until;
+    if (!system_command.off) {
+      if (system_command.until.empty()) {
+        std::cerr << "system maintenance needs --until YYYY-MM-DD or --off\n";
+        return admin::kExitUsage;
+      }
+      until = system_command.until;
+    }
+    return admin::SystemMaintenance(**directory, system_command.serial, until, std::cout,
+                                    std::cerr);
+  }
+  if (system_command.verb == "list") {
+    return admin::SystemList(**directory, system_command.json, std::cout, std::cerr);
+  }
+  if (system_command.verb == "firmware-minimum") {
+    std::optional<std::string> version;
+    if (system_command.clear) {
+      version = "";
+    } else if (!system_command.version.empty()) {
+      version = system_command.version;
+    }
+    return admin::FirmwareMinimum(**directory, version, std::cout, std::cerr);
+  }
+  std::cerr << "nothing to do\n";
+  return admin::kExitUsage;
+}
+
 }  // namespace ccc::relay
 
 int main(int argc, char** argv) {
@@ -172,7 +308,7 @@ int main(int argc, char** argv) {
   admin->add_option("--config", admin_command.config_path, "Relay configuration file (TOML)")
       ->required();
   admin->require_subcommand(1);
-  auto* device = admin->add_subcommand("device", "Registered devices (agents)");
+  auto* device = admin->add_subcommand("device", "Devices the ingest accepts without pairing");
   device->require_subcommand(1);
   auto* add = device->add_subcommand("add", "Register devices (one transaction each)");
   add->add_option("ids", admin_command.ids, "Device ids (certificate CNs)")->required();
@@ -180,6 +316,27 @@ int main(int argc, char** argv) {
   remove->add_option("ids", admin_command.ids, "Device ids")->required();
   auto* list = device->add_subcommand("list", "List registered devices");
   list->add_flag("--json", admin_command.json, "Print a JSON array");
+
+  ccc::relay::admin::AccountCommand account_command;
+  ccc::relay::admin::AddAccountCommands(*admin, account_command);
+
+  ccc::relay::SystemCommand system_command;
+  auto* system = admin->add_subcommand("system", "Systems of all companies");
+  system->require_subcommand(1);
+  auto* maintenance = system->add_subcommand("maintenance", "Set a system's maintenance contract");
+  maintenance->add_option("--serial", system_command.serial, "The PBX serial")->required();
+  auto* until = maintenance->add_option("--until", system_command.until,
+                                        "Last day of the contract (YYYY-MM-DD, UTC)");
+  auto* off = maintenance->add_flag("--off", system_command.off, "No maintenance contract");
+  until->excludes(off);
+  auto* system_list = system->add_subcommand("list", "List every system");
+  system_list->add_flag("--json", system_command.json, "Print a JSON array");
+  auto* firmware = admin->add_subcommand("firmware", "Firmware rules");
+  firmware->require_subcommand(1);
+  auto* minimum = firmware->add_subcommand(
+      "minimum", "Show or set the minimum PBX firmware for management functions");
+  minimum->add_option("version", system_command.version, "e.g. 2.6.6");
+  minimum->add_flag("--clear", system_command.clear, "No minimum");
 
   try {
     app.parse(argc, argv);
@@ -192,5 +349,8 @@ int main(int argc, char** argv) {
   if (*add) admin_command.verb = "add";
   if (*remove) admin_command.verb = "remove";
   if (*list) admin_command.verb = "list";
-  return ccc::relay::admin::RunDeviceCommand(admin_command, std::cout, std::cerr);
+  if (*maintenance) system_command.verb = "maintenance";
+  if (*system_list) system_command.verb = "list";
+  if (*minimum) system_command.verb = "firmware-minimum";
+  return ccc::relay::RunAdmin(admin_command, account_command, system_command);
 }

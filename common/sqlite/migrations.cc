@@ -13,6 +13,8 @@ Result<int64_t> ApplyMigrations(Database& db, std::span<const std::string_view> 
   Result<bool> row = query->Step();
   if (!row.ok()) return row.status();
   const int64_t version = *row ? query->ColumnInt(0) : 0;
+  // An open statement would make DDL such as DROP INDEX in a step fail with "table is locked".
+  query->Reset();
   const auto newest = static_cast<int64_t>(steps.size());
   if (version > newest) {
     return Unsupported(std::string(what) + " " + db.path() + " has schema version " +

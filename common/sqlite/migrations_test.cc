@@ -65,6 +65,16 @@ TEST_F(MigrationsTest, OlderDatabaseGetsOnlyTheMissingSteps) {
   EXPECT_TRUE(db.Exec("INSERT INTO b(y) VALUES(1)").ok());
 }
 
+TEST_F(MigrationsTest, AStepMayDropAnIndexMadeByAnEarlierStep) {
+  constexpr std::array<std::string_view, 2> steps = {
+      "CREATE TABLE t(x INTEGER); CREATE INDEX t_x ON t(x);", "DROP INDEX t_x;"};
+  Database db = Open();
+  ASSERT_TRUE(ApplyMigrations(db, std::span(steps).first(1), "test db").ok());
+  Result<int64_t> before = ApplyMigrations(db, steps, "test db");
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_EQ(UserVersion(db), 2);
+}
+
 TEST_F(MigrationsTest, NewerDatabaseIsRefusedAndLeftAlone) {
   Database db = Open();
   ASSERT_TRUE(db.Exec("PRAGMA user_version = 9").ok());

@@ -15,6 +15,7 @@ enum class StatusCode {
   kInvalidArgument,   // the input is malformed (bad payload, bad config value, bad CLI)
   kNotFound,          // the thing asked for does not exist
   kAlreadyExists,     // a unique key is taken
+  kFailedPrecondition,  // the current state forbids it (e.g. a pairing code used meanwhile)
   kTooLarge,          // a hard size limit was hit
   kUnsupported,       // a version or feature we do not speak
   kResourceExhausted, // a bound was reached (outbox full): retry later, nothing was lost
@@ -30,6 +31,7 @@ constexpr std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kInvalidArgument: return "invalid_argument";
     case StatusCode::kNotFound: return "not_found";
     case StatusCode::kAlreadyExists: return "already_exists";
+    case StatusCode::kFailedPrecondition: return "failed_precondition";
     case StatusCode::kTooLarge: return "too_large";
     case StatusCode::kUnsupported: return "unsupported";
     case StatusCode::kResourceExhausted: return "resource_exhausted";
@@ -63,6 +65,9 @@ class [[nodiscard]] Status {
 
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
+inline Status FailedPrecondition(std::string m) {
+  return {StatusCode::kFailedPrecondition, std::move(m)};
+}
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
 inline Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
 inline Status ResourceExhausted(std::string m) {

@@ -101,14 +101,8 @@ int DeviceList(store::Store& store, bool json, std::ostream& out, std::ostream& 
   return kExitOk;
 }
 
-int RunDeviceCommand(const AdminCommand& command, std::ostream& out, std::ostream& err) {
-  config::RelayConfig config;
-  try {
-    config = config::LoadRelayConfigFile(command.config_path);
-  } catch (const ccc::config::ConfigError& e) {
-    err << e.what() << "\n";
-    return kExitUsage;
-  }
+int RunDeviceCommand(const config::RelayConfig& config, const AdminCommand& command,
+                     std::ostream& out, std::ostream& err) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "relay/config/relay_config.h"
 #include "relay/store/store.h"
 
 namespace ccc::relay::admin {
@@ -32,8 +33,8 @@ struct AdminCommand {
   bool json = false;
 };
 
-// Loads the relay config, opens the store and runs the command. Config errors go to err
-// and yield kExitUsage.
-int RunDeviceCommand(const AdminCommand& command, std::ostream& out, std::ostream& err);
+// Opens the store named by the (loaded) relay config and runs the device command.
+int RunDeviceCommand(const config::RelayConfig& config, const AdminCommand& command,
+                     std::ostream& out, std::ostream& err);
 
 }  // namespace ccc::relay::admin

@@ -42,8 +42,8 @@ struct ApiServices {
   directory::Directory* directory = nullptr;
   store::Store* store = nullptr;
   const auth::PasswordHasher* hasher = nullptr;
-  auth::LoginGate* login_gate = nullptr;         // throttling + bounded Argon2 concurrency
-  pairing::PairingService* pairing = nullptr;    // relay side of A2-A4
+  auth::LoginGate* login_gate = nullptr;       // throttling + bounded Argon2 concurrency
+  pairing::PairingService* pairing = nullptr;  // relay side of A2-A4
   SessionSettings sessions;
   std::string server_version;
   std::function<int64_t()> now_ms;  // unix ms; tests pass a fake clock

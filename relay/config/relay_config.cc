@@ -30,7 +30,7 @@ std::string Describe(const ccc::config::ConfigReader& reader, std::string_view k
 
 }  // namespace
 
-RelayConfig LoadRelayConfig(ccc::config::ConfigReader& r) {
+RelayConfig LoadRelayConfigKeys(ccc::config::ConfigReader& r) {
   RelayConfig c;
   c.data_dir = r.Path("relay.data_dir");
   c.log_level = r.String("relay.log_level", "info");
@@ -44,6 +44,7 @@ RelayConfig LoadRelayConfig(ccc::config::ConfigReader& r) {
     throw ConfigError(Describe(r, "http.listen", c.http_listen, "an IPv4 or IPv6 address"));
   }
   c.http_port = static_cast<uint16_t>(r.Int("http.port", 0, 65535, 8080));
+  c.http_threads = static_cast<size_t>(r.Int("http.threads", 1, 64, 4));
 
   c.mqtt.host = r.String("mqtt.host", "127.0.0.1");
   if (c.mqtt.host.empty()) {
@@ -74,6 +75,14 @@ RelayConfig LoadRelayConfig(ccc::config::ConfigReader& r) {
                      ? store_path.string()
                      : (std::filesystem::path(c.data_dir) / store_path).lexically_normal().string();
   c.store_sync_full = r.OneOf("store.sync", {"full", "normal"}, "full") == "full";
+  std::filesystem::path directory_path = r.String("directory.path", "directory.db");
+  if (directory_path.empty()) {
+    throw ConfigError(Describe(r, "directory.path", "", "a file name"));
+  }
+  c.directory_path =
+      directory_path.is_absolute()
+          ? directory_path.string()
+          : (std::filesystem::path(c.data_dir) / directory_path).lexically_normal().string();
 
   c.ingest_max_batch_messages =
       static_cast<size_t>(r.Int("ingest.max_batch_messages", 1, 10'000, 500));
@@ -99,6 +108,11 @@ RelayConfig LoadRelayConfig(ccc::config::ConfigReader& r) {
                       "hour)");
   }
 
+  return c;
+}
+
+RelayConfig LoadRelayConfig(ccc::config::ConfigReader& r) {
+  RelayConfig c = LoadRelayConfigKeys(r);
   r.RejectUnknownKeys();
   return c;
 }

@@ -20,6 +20,7 @@ struct RelayConfig {
 
   std::string http_listen = "127.0.0.1";
   uint16_t http_port = 8080;  // 0 = any free port
+  size_t http_threads = 4;    // handler threads; a login holds one for ~70 ms (Argon2id)
 
   mqtt::ClientOptions mqtt;  // host, port, tls files, client_id, keep_alive from [mqtt]
   // [mqtt] shared_subscription: several relays split the load through a shared
@@ -30,6 +31,7 @@ struct RelayConfig {
   std::string store_backend = "sqlite";
   std::string store_path;  // absolute
   bool store_sync_full = true;
+  std::string directory_path;  // absolute; [directory] path, default data_dir/directory.db
 
   size_t ingest_max_batch_messages = 500;
   std::chrono::milliseconds ingest_max_batch_delay{20};
@@ -41,6 +43,9 @@ struct RelayConfig {
 // Reads and validates every key, then rejects unknown ones. Throws config::ConfigError
 // naming the file, key and value.
 RelayConfig LoadRelayConfig(ccc::config::ConfigReader& reader);
+// The same without the final unknown-key check, for callers that read further sections
+// (pairing, broker, oidc, auth) from the same reader and then call RejectUnknownKeys().
+RelayConfig LoadRelayConfigKeys(ccc::config::ConfigReader& reader);
 RelayConfig LoadRelayConfigFile(const std::string& path);
 
 }  // namespace ccc::relay::config

@@ -267,6 +267,8 @@ class Directory {
   Result<Page<User>> ListUsers(int64_t company_id, const ListQuery& query);
 
   // --- Sessions (no audit entries: login/logout are audited by the API layer) ----------
+  // Touch/Delete of a session or token that no longer exists is OK: it may vanish while a
+  // request that used it is still running.
   Status CreateSession(const SessionRecord& session);
   Result<std::optional<SessionRecord>> FindSession(const std::string& id_digest);
   // Sets last_used_ms (callers do this at most once a minute per session).

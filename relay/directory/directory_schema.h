@@ -145,6 +145,13 @@ CREATE TABLE audit_log(
 );
 CREATE INDEX audit_by_company ON audit_log(company_id, ts_ms);
 )sql",
+    // Version 2: the systems list filters by name/serial from the index alone; unpair and
+    // delete find a system's certificates without a scan.
+    R"sql(
+CREATE INDEX systems_by_company_name_serial ON systems(company_id, name COLLATE NOCASE, serial);
+DROP INDEX systems_by_company_name;
+CREATE INDEX certificates_by_system ON certificates(system_serial);
+)sql",
 };
 
 }  // namespace ccc::relay::directory::sql

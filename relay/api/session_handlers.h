@@ -1,0 +1,28 @@
+#pragma once
+
+#include "relay/api/api_context.h"
+#include "relay/http/router.h"
+
+namespace ccc::relay::api {
+
+// Registers the session endpoints (ARCHITECTURE.md "API conventions", brief "Endpoints"):
+//   POST   /api/v1/session           log in {email, password} -> 200 {user, csrf_token}
+//                                    + Set-Cookie; 401 invalid_credentials; 429
+//                                    too_many_attempts (Retry-After); 503 when every
+//                                    password verification slot stays busy
+//   GET    /api/v1/session           -> 200 {user, csrf_token} (csrf_token null for tokens)
+//   PATCH  /api/v1/session           {language: "en"|"de"} -> 200 {user, csrf_token}
+//   DELETE /api/v1/session           log out -> 204, cookie cleared
+//   POST   /api/v1/session/password  {current_password, new_password (>= 10 chars)} -> 204;
+//                                    a wrong current password is 400 invalid_field. The
+//                                    user's other sessions stay valid.
+// Needs services.directory, services.hasher and services.login_gate; `services` must
+// outlive the router. Hashes one dummy password at registration (so that unknown e-mail
+// addresses cost the same verification time as known ones).
+void AddSessionRoutes(http::Router& router, const ApiServices& services);
+
+// The Set-Cookie value for a new session, and the one that clears it.
+std::string SessionCookie(const SessionSettings& settings, std::string_view token);
+std::string ClearedSessionCookie(const SessionSettings& settings);
+
+}  // namespace ccc::relay::api
