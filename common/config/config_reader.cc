@@ -351,8 +351,16 @@ void ConfigReader::RejectUnknownKeys() const {
                         const std::string& prefix) -> void {
     for (const auto& [name, node] : table) {
       const std::string path = prefix + std::string(name.str());
-      if (const toml::table* child = node.as_table(); child != nullptr && !child->empty()) {
+      const toml::table* child = node.as_table();
+      if (child != nullptr && !child->empty()) {
         self(self, *child, path + ".");
+      } else if (child != nullptr) {
+        // An empty section is fine when the program reads keys of it ("[site]" with every
+        // value left at its default).
+        auto next = impl_->read_keys.lower_bound(path + ".");
+        if (next == impl_->read_keys.end() || !next->starts_with(path + ".")) {
+          unknown.push_back(path);
+        }
       } else if (!impl_->read_keys.contains(path)) {
         unknown.push_back(path);
       }

@@ -329,6 +329,18 @@ TEST(ConfigReader, AcceptsFileWhoseKeysWereAllRead) {
   EXPECT_NO_THROW(reader.RejectUnknownKeys());
 }
 
+TEST(ConfigReader, AcceptsAnEmptySectionWhoseKeysTheProgramReads) {
+  ConfigReader reader = Read("[site]\n");
+  (void)reader.Bool("site.monitoring", false);
+  EXPECT_NO_THROW(reader.RejectUnknownKeys());
+}
+
+TEST(ConfigReader, RejectsAnEmptySectionNobodyReads) {
+  ConfigReader reader = Read("[sight]\n");
+  (void)reader.Bool("site.monitoring", false);
+  EXPECT_EQ(ErrorOf([&] { reader.RejectUnknownKeys(); }), "agent.toml: unknown key 'sight'");
+}
+
 TEST(ConfigReader, RejectsUnknownKeyAsTypo) {
   ConfigReader reader = Read("[mqtt]\nprot = 1");
   (void)reader.Int("mqtt.port", 1, 65535, 8883);

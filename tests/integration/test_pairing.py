@@ -17,14 +17,13 @@ import socket
 import ssl
 import subprocess
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from harness.broker import Broker
 from harness.ports import free_port, wait_for
-from harness.processes import Agent, Relay, binary
+from harness.processes import Agent
+from harness.site import Site, cli, pair
 
 # The relay's smallest code lifetime (relay/pairing/pairing_config.cc: 1m..30d). The
 # expired-code test waits it out at the end, after the other tests used the time.
@@ -36,134 +35,6 @@ ONLINE_DEADLINE_S = 30
 DROP_DEADLINE_S = 10
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
-
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-class Portal:
-    """A logged-in API client of the relay: session cookie + X-CSRF-Token on changes."""
-
-    def __init__(self, base_url: str):
-        self.base = base_url
-        self.cookie = None
-        self.csrf = None
-
-    def call(self, method: str, path: str, body=None) -> tuple[int, dict]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        if self.cookie:
-            request.add_header("Cookie", self.cookie)
-        if self.csrf and method not in ("GET", "HEAD"):
-            request.add_header("X-CSRF-Token", self.csrf)
-        try:
-            with _DIRECT.open(request, timeout=15) as response:
-                status, headers, text = response.status, response.headers, response.read()
-        except urllib.error.HTTPError as e:
-            status, headers, text = e.code, e.headers, e.read()
-        if method == "POST" and path == "/api/v1/session" and status == 200:
-            for value in headers.get_all("Set-Cookie") or []:
-                if value.startswith("ccc_session="):
-                    self.cookie = value.split(";", 1)[0]
-        return status, (json.loads(text) if text else {})
-
-    def login(self, email: str, password: str):
-        status, body = self.call("POST", "/api/v1/session",
-                                 {"email": email, "password": password})
-        assert status == 200, body
-        self.csrf = body["csrf_token"]
-        assert self.cookie, "no ccc_session cookie in the login answer"
-
-    def create_system(self, name: str, serial: str) -> dict:
-        status, body = self.call("POST", "/api/v1/systems", {"name": name, "serial": serial})
-        assert status == 201, body
-        assert body["confirmation_code"] and body["confirmation_code"]["code"], body
-        return body
-
-    def system(self, system_id: int) -> dict:
-        status, body = self.call("GET", f"/api/v1/systems/{system_id}")
-        assert status == 200, body
-        return body
-
-
-class Site:
-    """Everything of the module: broker, relay, a logged-in portal user."""
-
-    def __init__(self, directory, pki):
-        self.dir = directory
-        self.pki = pki
-        self.device_ca = pki.device_ca("pairing-device-ca")
-        self.broker = Broker(directory / "broker", pki, device_ca=self.device_ca, dynsec=True)
-        relay_cert, relay_key = pki.client("ccc-relay")
-        self.relay = None
-        self.relay_args = dict(relay_cert=relay_cert, relay_key=relay_key)
-        self.portal = None
-        self.agents: list[Agent] = []
-        self.expired_system = None  # created first, tried last
-
-    def start(self):
-        self.broker.start()
-        b = self.broker
-        self.relay = Relay(self.dir / "relay", self.pki, b.port, overrides={
-            "pairing": {
-                "code_ttl": f"{CODE_TTL_S}s",
-                "broker_host": "127.0.0.1",
-                "broker_port": b.device_port,
-                "broker_ca_file": str(self.pki.ca),
-                "ca_key_file": str(self.device_ca.key),
-                "ca_cert_file": str(self.device_ca.cert),
-            },
-            "broker": {
-                "crl_file": str(b.crl_path),
-                "reload_pid_file": str(b.pid_path),
-                "evict": "dynsec",
-                "dynsec_host": "127.0.0.1",
-                "dynsec_port": b.port,
-                "dynsec_ca_file": str(self.pki.ca),
-                "dynsec_cert_file": str(self.relay_args["relay_cert"]),
-                "dynsec_key_file": str(self.relay_args["relay_key"]),
-                "timeout": "5s",
-            },
-        })
-        self.relay.admin("company", "create", COMPANY)
-        self.relay.admin("user", "create", "--company", COMPANY, "--email", EMAIL,
-                         "--password", PASSWORD)
-        self.relay.start()
-        self.portal = Portal(self.relay.url)
-        self.portal.login(EMAIL, PASSWORD)
-        return self
-
-    def agent(self, name: str, serial: str, relay_url: str | None = None, **site) -> Agent:
-        """An agent folder whose config has no credentials yet: key, certificate and broker
-        CA default to its data_dir, the broker address comes from pairing.json."""
-        agent = Agent(self.dir / "agents" / name, self.pki, self.broker.device_port, serial,
-                      overrides={
-                          "mqtt": {"host": None, "port": None, "ca_file": None,
-                                   "cert_file": None, "key_file": None},
-                          "pairing": {"relay_url": relay_url or self.relay.url,
-                                      "timeout": "10s"},
-                          "site": site,
-                      })
-        self.agents.append(agent)
-        return agent
-
-    def stop(self):
-        for agent in self.agents:
-            agent.stop()
-        if self.relay is not None:
-            self.relay.stop()
-        self.broker.stop()
-
-
-def cli(agent: Agent, *args: str) -> subprocess.CompletedProcess:
-    cmd = [str(binary("ccc-agent")), *args, "--config", str(agent.conf_path)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-
-
-def pair(agent: Agent, code: str) -> subprocess.CompletedProcess:
-    return cli(agent, "pair", code)
-
 
 def handshake_ok(broker: Broker, ca, cert, key) -> bool:
     """One TLS 1.2 handshake with the agents' listener, no MQTT (an MQTT connect would take
@@ -197,7 +68,8 @@ def assert_refused(result: subprocess.CompletedProcess, sentence: str, agent: Ag
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, pki):
-    s = Site(tmp_path_factory.mktemp("pairing"), pki)
+    s = Site(tmp_path_factory.mktemp("pairing"), pki, COMPANY, EMAIL, PASSWORD,
+             code_ttl_s=CODE_TTL_S)
     try:
         s.start()
         # The code of this system must be expired by the time the last test runs.
