@@ -17,11 +17,10 @@
 #include "common/config/config_reader.h"
 #include "common/logging/logging.h"
 #include "common/protocol/topic.h"
-#include "relay/admin/account_commands.h"
 #include "relay/admin/admin_cli.h"
-#include "relay/admin/system_commands.h"
 #include "relay/api/api_context.h"
 #include "relay/api/api_routes.h"
+#include "relay/app/admin_runner.h"
 #include "relay/app/relay_settings.h"
 #include "relay/auth/login_gate.h"
 #include "relay/auth/password_hasher.h"
@@ -116,14 +115,15 @@ int Run(const std::string& config_path) {
     return admin::kExitFailure;
   }
 
-  auto directory = directory::Directory::Open({config.directory_path, config.store_path,
-                                               config.store_sync_full});
+  auto directory = directory::Directory::Open(
+      {config.directory_path, config.store_path, config.store_sync_full});
   if (!directory.ok()) {
     spdlog::error("cannot open directory {}: {}", config.directory_path,
                   directory.status().ToString());
     return admin::kExitFailure;
   }
-  std::unique_ptr<broker::BrokerControl> broker_control = broker::MakeBrokerControl(settings.broker);
+  std::unique_ptr<broker::BrokerControl> broker_control =
+      broker::MakeBrokerControl(settings.broker);
   auto pairing_service = pairing::PairingService::Open(settings.pairing, directory->get(),
                                                        store->get(), broker_control.get());
   if (!pairing_service.ok()) {
@@ -220,78 +220,6 @@ int Run(const std::string& config_path) {
 
 }  // namespace
 
-// `admin system ...` and `admin firmware ...` as parsed from the command line.
-struct SystemCommand {
-  std::string verb;  // "maintenance", "list", "firmware-minimum"; "" = none of these
-  std::string serial;
-  std::string until;
-  bool off = false;
-  bool json = false;
-  std::string version;
-  bool clear = false;
-};
-
-// Loads the whole configuration (so a typo anywhere is reported), then opens only what the
-// command needs: the ingest store for `device`, the directory for everything else.
-int RunAdmin(const admin::AdminCommand& device_command,
-             const admin::AccountCommand& account_command, const SystemCommand& system_command) {
-  app::RelaySettings settings;
-  try {
-    settings = app::LoadRelaySettingsFile(device_command.config_path);
-  } catch (const ccc::config::ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return admin::kExitUsage;
-  }
-  const config::RelayConfig& config = settings.core;
-  if (!device_command.verb.empty()) {
-    return admin::RunDeviceCommand(config, device_command, std::cout, std::cerr);
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) {
-    std::cerr << "cannot create data_dir " << config.data_dir << ": " << ec.message() << "\n";
-    return admin::kExitFailure;
-  }
-  auto directory = directory::Directory::Open(
-      {config.directory_path, config.store_path, config.store_sync_full, 1});
-  if (!directory.ok()) {
-    std::cerr << "cannot open directory " << config.directory_path << ": "
-              << directory.status().ToString() << "\n";
-    return admin::kExitFailure;
-  }
-  if (!account_command.noun.empty()) {
-    auth::PasswordHasher hasher;
-    return admin::RunAccountCommand(**directory, hasher, account_command, NowMs(), std::cin,
-                                    std::cout, std::cerr);
-  }
-  if (system_command.verb == "maintenance") {
-    std::optional<std::string> until;
-    if (!system_command.off) {
-      if (system_command.until.empty()) {
-        std::cerr << "system maintenance needs --until YYYY-MM-DD or --off\n";
-        return admin::kExitUsage;
-      }
-      until = system_command.until;
-    }
-    return admin::SystemMaintenance(**directory, system_command.serial, until, std::cout,
-                                    std::cerr);
-  }
-  if (system_command.verb == "list") {
-    return admin::SystemList(**directory, system_command.json, std::cout, std::cerr);
-  }
-  if (system_command.verb == "firmware-minimum") {
-    std::optional<std::string> version;
-    if (system_command.clear) {
-      version = "";
-    } else if (!system_command.version.empty()) {
-      version = system_command.version;
-    }
-    return admin::FirmwareMinimum(**directory, version, std::cout, std::cerr);
-  }
-  std::cerr << "nothing to do\n";
-  return admin::kExitUsage;
-}
-
 }  // namespace ccc::relay
 
 int main(int argc, char** argv) {
@@ -303,40 +231,8 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run the relay");
   run->add_option("--config", run_config, "Relay configuration file (TOML)")->required();
 
-  ccc::relay::admin::AdminCommand admin_command;
-  auto* admin = app.add_subcommand("admin", "Administer the relay's database");
-  admin->add_option("--config", admin_command.config_path, "Relay configuration file (TOML)")
-      ->required();
-  admin->require_subcommand(1);
-  auto* device = admin->add_subcommand("device", "Devices the ingest accepts without pairing");
-  device->require_subcommand(1);
-  auto* add = device->add_subcommand("add", "Register devices (one transaction each)");
-  add->add_option("ids", admin_command.ids, "Device ids (certificate CNs)")->required();
-  auto* remove = device->add_subcommand("remove", "Unregister devices");
-  remove->add_option("ids", admin_command.ids, "Device ids")->required();
-  auto* list = device->add_subcommand("list", "List registered devices");
-  list->add_flag("--json", admin_command.json, "Print a JSON array");
-
-  ccc::relay::admin::AccountCommand account_command;
-  ccc::relay::admin::AddAccountCommands(*admin, account_command);
-
-  ccc::relay::SystemCommand system_command;
-  auto* system = admin->add_subcommand("system", "Systems of all companies");
-  system->require_subcommand(1);
-  auto* maintenance = system->add_subcommand("maintenance", "Set a system's maintenance contract");
-  maintenance->add_option("--serial", system_command.serial, "The PBX serial")->required();
-  auto* until = maintenance->add_option("--until", system_command.until,
-                                        "Last day of the contract (YYYY-MM-DD, UTC)");
-  auto* off = maintenance->add_flag("--off", system_command.off, "No maintenance contract");
-  until->excludes(off);
-  auto* system_list = system->add_subcommand("list", "List every system");
-  system_list->add_flag("--json", system_command.json, "Print a JSON array");
-  auto* firmware = admin->add_subcommand("firmware", "Firmware rules");
-  firmware->require_subcommand(1);
-  auto* minimum = firmware->add_subcommand(
-      "minimum", "Show or set the minimum PBX firmware for management functions");
-  minimum->add_option("version", system_command.version, "e.g. 2.6.6");
-  minimum->add_flag("--clear", system_command.clear, "No minimum");
+  ccc::relay::app::AdminCli admin_cli;
+  ccc::relay::app::AddAdminCommands(app, admin_cli);
 
   try {
     app.parse(argc, argv);
@@ -346,11 +242,5 @@ int main(int argc, char** argv) {
   }
 
   if (*run) return ccc::relay::Run(run_config);
-  if (*add) admin_command.verb = "add";
-  if (*remove) admin_command.verb = "remove";
-  if (*list) admin_command.verb = "list";
-  if (*maintenance) system_command.verb = "maintenance";
-  if (*system_list) system_command.verb = "list";
-  if (*minimum) system_command.verb = "firmware-minimum";
-  return ccc::relay::RunAdmin(admin_command, account_command, system_command);
+  return ccc::relay::app::RunAdmin(admin_cli);
 }
