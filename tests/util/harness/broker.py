@@ -146,8 +146,11 @@ connection_messages true
         assert self.proc is None, "broker already running"
         self.stderr_path = self.dir / "mosquitto.stderr"
         with open(self.stderr_path, "wb") as stderr:
+            # Own process group: a Ctrl-C meant for the demo or pytest does not reach it
+            # before the relay and agents are stopped.
             self.proc = subprocess.Popen(["mosquitto", "-c", str(self.conf_path)],
-                                         stdout=subprocess.DEVNULL, stderr=stderr)
+                                         stdout=subprocess.DEVNULL, stderr=stderr,
+                                         process_group=0)
         try:
             wait_for(lambda: self.proc.poll() is None and port_open(self.port), timeout,
                      what=f"mosquitto on port {self.port}")

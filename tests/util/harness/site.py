@@ -198,11 +198,14 @@ class Site:
         self.portal.login(self.email, self.password)
         return self
 
-    def agent(self, name: str, serial: str, relay_url: str | None = None, **site) -> Agent:
+    def agent(self, name: str, serial: str, relay_url: str | None = None,
+              cert_cn: str | None = None, **site) -> Agent:
         """An agent folder whose config has no credentials yet: key, certificate and broker
-        CA default to its data_dir, the broker address comes from pairing.json."""
+        CA default to its data_dir, the broker address comes from pairing.json. cert_cn:
+        the dev-PKI certificate the harness Agent asks for (default the serial; the config
+        names none, so an existing CN such as "ccc-relay" skips minting one)."""
         agent = Agent(self.dir / "agents" / name, self.pki, self.broker.device_port, serial,
-                      overrides={
+                      cert_cn=cert_cn, overrides={
                           "mqtt": {"host": None, "port": None, "ca_file": None,
                                    "cert_file": None, "key_file": None},
                           "pairing": {"relay_url": relay_url or self.relay.url,
