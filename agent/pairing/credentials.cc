@@ -19,153 +19,18 @@
 #include <string>
 #include <vector>
 
+#include "agent/pairing/file_io.h"
 #include "common/crypto/openssl_helpers.h"
 #include "common/protocol/topic.h"
 
 namespace ccc::agent::pairing {
 namespace {
 
-// PEM files we read are a key or a few certificates; anything larger is not ours.
-constexpr off_t kMaxPemFileBytes = 1 << 20;
-
-std::string ErrnoText(int err) { return std::strerror(err); }
-
-Status FromErrno(int err, const std::string& what) {
-  const std::string message = what + ": " + ErrnoText(err);
-  if (err == ENOENT || err == ENOTDIR) return NotFound(message);
-  if (err == EACCES || err == EPERM) return {StatusCode::kPermissionDenied, message};
-  return Internal(message);
-}
-
-std::string DirOf(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 // Erases a string holding key material before it is freed.
 struct ScrubbedString {
   std::string data;
   ~ScrubbedString() { OPENSSL_cleanse(data.data(), data.size()); }
 };
-
-Status CloseFd(int fd, const std::string& path) {
-  if (::close(fd) != 0) return FromErrno(errno, "close " + path);
-  return Status::Ok();
-}
-
-Status FsyncDir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return FromErrno(errno, "open folder " + dir);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return FromErrno(err, "fsync folder " + dir);
-  return Status::Ok();
-}
-
-// A file created 0600 beside its final path, holding data, fsynced and closed. The caller
-// moves it into place or drops it; the destructor unlinks it unless it was moved.
-class TempFile {
- public:
-  TempFile() = default;
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() {
-    if (!path_.empty()) ::unlink(path_.c_str());
-  }
-
-  Status Write(const std::string& final_path, std::string_view data) {
-    std::string name = final_path + ".tmp.XXXXXX";
-    // mkstemp opens with O_CREAT | O_EXCL and mode 0600, so the bytes are never readable
-    // by others, not even before a chmod.
-    const int fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd < 0) return FromErrno(errno, "create temporary file for " + final_path);
-    path_ = name;
-    // A restrictive umask may have taken bits away; 0600 is what the agent needs to read it.
-    if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
-      const int err = errno;
-      ::close(fd);
-      return FromErrno(err, "chmod " + path_);
-    }
-    size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        ::close(fd);
-        return FromErrno(err, "write " + path_);
-      }
-      done += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-      const int err = errno;
-      ::close(fd);
-      return FromErrno(err, "fsync " + path_);
-    }
-    return CloseFd(fd, path_);
-  }
-
-  // Replaces final_path atomically.
-  Status RenameTo(const std::string& final_path) {
-    if (::rename(path_.c_str(), final_path.c_str()) != 0) {
-      return FromErrno(errno, "rename " + path_ + " to " + final_path);
-    }
-    path_.clear();
-    return Status::Ok();
-  }
-
-  // Puts the file at final_path only if nothing is there: link(2) fails with EEXIST
-  // instead of replacing, so two racing writers cannot both win.
-  Status LinkToIfAbsent(const std::string& final_path) {
-    if (::link(path_.c_str(), final_path.c_str()) != 0) {
-      const int err = errno;
-      if (err == EEXIST) {
-        return {StatusCode::kAlreadyExists, final_path + " already exists"};
-      }
-      return FromErrno(err, "link " + path_ + " to " + final_path);
-    }
-    ::unlink(path_.c_str());
-    path_.clear();
-    return Status::Ok();
-  }
-
- private:
-  std::string path_;
-};
-
-Result<std::string> ReadSmallFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return FromErrno(errno, "open " + path);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return FromErrno(err, "stat " + path);
-  }
-  if (!S_ISREG(st.st_mode) || st.st_size > kMaxPemFileBytes) {
-    ::close(fd);
-    return InvalidArgument(path + " is not a regular file of at most 1 MiB");
-  }
-  std::string data(static_cast<size_t>(st.st_size), '\0');
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return FromErrno(err, "read " + path);
-    }
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  data.resize(done);
-  return data;
-}
 
 Result<crypto::PkeyPtr> LoadPrivateKey(const std::string& key_path) {
   auto pem = ReadSmallFile(key_path);
@@ -185,7 +50,7 @@ Result<crypto::PkeyPtr> LoadPrivateKey(const std::string& key_path) {
 // does not parse.
 Result<std::vector<crypto::X509Ptr>> ParseCertificates(std::string_view pem,
                                                        const std::string& what) {
-  if (pem.size() > static_cast<size_t>(kMaxPemFileBytes)) {
+  if (pem.size() > kMaxSmallFileBytes) {
     return InvalidArgument(what + " is larger than 1 MiB");
   }
   crypto::BioPtr bio = crypto::MemoryBio(pem);
@@ -267,13 +132,6 @@ Status CheckCurrentlyValid(X509* cert) {
   return Status::Ok();
 }
 
-Status RemoveFile(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return FromErrno(errno, "remove " + path);
-  }
-  return Status::Ok();
-}
-
 // Best effort: the zeros reach this file's current blocks, which is what a plain
 // filesystem reuses; copy-on-write and flash layers may keep older copies.
 void OverwriteWithZeros(const std::string& path) {
@@ -336,7 +194,7 @@ Result<std::string> CreatePrivateKey(const std::string& key_path) {
   TempFile temp;
   CCC_RETURN_IF_ERROR(temp.Write(key_path, pem.data));
   CCC_RETURN_IF_ERROR(temp.LinkToIfAbsent(key_path));
-  CCC_RETURN_IF_ERROR(FsyncDir(DirOf(key_path)));
+  CCC_RETURN_IF_ERROR(FsyncFolder(DirOf(key_path)));
   return key_path;
 }
 
@@ -406,8 +264,8 @@ Status StoreCertificate(const std::string& key_path, const std::string& cert_pat
   CCC_RETURN_IF_ERROR(ca_temp.Write(ca_path, *ca_out));
   CCC_RETURN_IF_ERROR(ca_temp.RenameTo(ca_path));
   CCC_RETURN_IF_ERROR(cert_temp.RenameTo(cert_path));
-  CCC_RETURN_IF_ERROR(FsyncDir(DirOf(cert_path)));
-  if (DirOf(ca_path) != DirOf(cert_path)) CCC_RETURN_IF_ERROR(FsyncDir(DirOf(ca_path)));
+  CCC_RETURN_IF_ERROR(FsyncFolder(DirOf(cert_path)));
+  if (DirOf(ca_path) != DirOf(cert_path)) CCC_RETURN_IF_ERROR(FsyncFolder(DirOf(ca_path)));
   return Status::Ok();
 }
 
@@ -416,7 +274,7 @@ Status RemoveCredentials(const std::string& key_path, const std::string& cert_pa
   OverwriteWithZeros(key_path);
   Status first;
   for (const std::string* path : {&key_path, &cert_path, &ca_path}) {
-    Status removed = RemoveFile(*path);
+    Status removed = RemoveFileIfPresent(*path);
     if (!removed.ok() && first.ok()) first = std::move(removed);
   }
   std::vector<std::string> dirs;
@@ -425,7 +283,7 @@ Status RemoveCredentials(const std::string& key_path, const std::string& cert_pa
     if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(std::move(dir));
   }
   for (const auto& dir : dirs) {
-    Status synced = FsyncDir(dir);
+    Status synced = FsyncFolder(dir);
     if (!synced.ok() && first.ok() && synced.code() != StatusCode::kNotFound) {
       first = std::move(synced);
     }

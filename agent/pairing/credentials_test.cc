@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "agent/pairing/test_relay.h"
 #include "common/crypto/openssl_helpers.h"
 
 namespace ccc::agent::pairing {
@@ -23,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using testing::ReadWholeFile;
 
 using crypto::BioPtr;
 using crypto::PkeyPtr;
@@ -30,13 +32,6 @@ using crypto::ReqPtr;
 using crypto::X509Ptr;
 
 constexpr long kDay = 24 * 60 * 60;
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // The BIO reads data in place: data must outlive it.
 BioPtr MemBio(const std::string& data) {
@@ -118,17 +113,8 @@ class TestCa {
   mutable long serial_ = 1;
 };
 
-class CredentialsTest : public ::testing::Test {
+class CredentialsTest : public testing::TempFolderTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "ccc-pairing-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
   // A fresh key at name and a certificate for serial from ca.
   std::string KeyAndCert(const std::string& name, const std::string& serial, const TestCa& ca,
                          long not_before_s = -60, long not_after_s = 30 * kDay) {
@@ -151,8 +137,6 @@ class CredentialsTest : public ::testing::Test {
       EXPECT_THAT(entry.path().filename().string(), ::testing::Not(HasSubstr(".tmp.")));
     }
   }
-
-  fs::path dir_;
 };
 
 TEST_F(CredentialsTest, CreatedKeyIsOwnerOnlyEvenWithPermissiveUmask) {
@@ -168,7 +152,7 @@ TEST_F(CredentialsTest, CreatedKeyIsOwnerOnlyEvenWithPermissiveUmask) {
 
 TEST_F(CredentialsTest, CreatedKeyIsPkcs8PemForP256) {
   ASSERT_TRUE(CreatePrivateKey(Path("agent.key")).ok());
-  const std::string pem = ReadAll(Path("agent.key"));
+  const std::string pem = ReadWholeFile(Path("agent.key"));
   EXPECT_THAT(pem, HasSubstr("-----BEGIN PRIVATE KEY-----"));
   BioPtr bio = MemBio(pem);
   PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
@@ -181,11 +165,11 @@ TEST_F(CredentialsTest, CreatedKeyIsPkcs8PemForP256) {
 
 TEST_F(CredentialsTest, SecondCreateRefusesAndKeepsFirstKeyByteIdentical) {
   ASSERT_TRUE(CreatePrivateKey(Path("agent.key")).ok());
-  const std::string first = ReadAll(Path("agent.key"));
+  const std::string first = ReadWholeFile(Path("agent.key"));
   auto again = CreatePrivateKey(Path("agent.key"));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ(ReadAll(Path("agent.key")), first);
+  EXPECT_EQ(ReadWholeFile(Path("agent.key")), first);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
 }
 
@@ -218,7 +202,7 @@ TEST_F(CredentialsTest, CsrCarriesSerialAsCnAndVerifiesWithTheKey) {
   X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req.get()), NID_commonName, cn, sizeof cn);
   EXPECT_STREQ(cn, "dev-1");
 
-  const std::string key_pem = ReadAll(Path("agent.key"));
+  const std::string key_pem = ReadWholeFile(Path("agent.key"));
   BioPtr bio = MemBio(key_pem);
   PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   ASSERT_NE(key, nullptr);
@@ -245,8 +229,8 @@ TEST_F(CredentialsTest, StoresProperCertificateAndCaWithOwnerOnlyMode) {
   TestCa ca("Test Device CA");
   const std::string cert = KeyAndCert("agent.key", "dev-1", ca);
   ASSERT_TRUE(Store(cert, ca).ok()) << Store(cert, ca).ToString();
-  EXPECT_EQ(ReadAll(Path("agent.crt")), cert);
-  EXPECT_EQ(ReadAll(Path("ca.crt")), ca.CertPem());
+  EXPECT_EQ(ReadWholeFile(Path("agent.crt")), cert);
+  EXPECT_EQ(ReadWholeFile(Path("ca.crt")), ca.CertPem());
   for (const char* name : {"agent.crt", "ca.crt"}) {
     struct stat st {};
     ASSERT_EQ(::stat(Path(name).c_str(), &st), 0);
@@ -261,7 +245,7 @@ TEST_F(CredentialsTest, StoreReplacesEarlierCertificate) {
   const std::string second = ca.Sign(*MakeCsr(Path("agent.key"), "dev-1"));
   ASSERT_NE(first, second);
   ASSERT_TRUE(Store(second, ca).ok());
-  EXPECT_EQ(ReadAll(Path("agent.crt")), second);
+  EXPECT_EQ(ReadWholeFile(Path("agent.crt")), second);
 }
 
 TEST_F(CredentialsTest, StoreRefusesCertificateForAnotherKey) {
@@ -322,8 +306,8 @@ TEST_F(CredentialsTest, StoreRefusesFailedCheckWithoutTouchingEarlierFiles) {
   TestCa impostor("Test Device CA");
   const std::string bad = impostor.Sign(*MakeCsr(Path("agent.key"), "dev-1"));
   EXPECT_FALSE(Store(bad, ca).ok());
-  EXPECT_EQ(ReadAll(Path("agent.crt")), good);
-  EXPECT_EQ(ReadAll(Path("ca.crt")), ca.CertPem());
+  EXPECT_EQ(ReadWholeFile(Path("agent.crt")), good);
+  EXPECT_EQ(ReadWholeFile(Path("ca.crt")), ca.CertPem());
 }
 
 TEST_F(CredentialsTest, RemoveDeletesAllThreeFiles) {

@@ -17,9 +17,10 @@
 namespace ccc::agent::pairing {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::CannedReply;
 using ::testing::HasSubstr;
+using testing::ModeOf;
+using testing::ReadWholeFile;
 using testing::RecordedRequest;
 using testing::TestCa;
 using testing::TestHttpServer;
@@ -27,33 +28,14 @@ using testing::TestHttpServer;
 constexpr char kSerial[] = "pbx-0001";
 constexpr char kCode[] = "7KQ4-MZ2H-X9RC";
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-unsigned ModeOf(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return 0;
-  return st.st_mode & 0777;
-}
-
 CannedReply Refusal(int status, const std::string& code) {
-  return CannedReply{status,
-                     boost::json::serialize(boost::json::object{
-                         {"error", {{"code", code}, {"message", "refused: " + code}}}}),
-                     {},
-                     false};
+  return testing::ErrorReply(status, code, "refused: " + code);
 }
 
-class PairCommandTest : public ::testing::Test {
+class PairCommandTest : public testing::TempFolderTest {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "ccc-pair-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    TempFolderTest::SetUp();
     options_.serial = kSerial;
     options_.config_file = "/etc/ccc/agent.toml";
     options_.paths = {Path("tls/agent.key"), Path("tls/agent.crt"), Path("data/device-ca.crt"),
@@ -61,9 +43,6 @@ class PairCommandTest : public ::testing::Test {
     options_.relay.timeout = std::chrono::seconds(10);
     options_.now_s = [] { return int64_t{1'700'000'000}; };
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
   // A relay that signs every CSR it is sent.
   CannedReply Accept(const RecordedRequest& request) {
@@ -90,7 +69,6 @@ class PairCommandTest : public ::testing::Test {
            !FileExists(options_.paths.broker_ca_file) && !FileExists(options_.paths.state_file);
   }
 
-  fs::path dir_;
   PairOptions options_;
   TestCa device_ca_{"ccc device CA"};
   TestCa broker_ca_{"broker CA"};
@@ -128,8 +106,8 @@ TEST_F(PairCommandTest, SuccessfulPairingStoresCertificateBrokerCaAndRecord) {
 
   EXPECT_EQ(ModeOf(options_.paths.key_file), 0600u);
   EXPECT_EQ(ModeOf(options_.paths.cert_file), 0600u);
-  EXPECT_EQ(ReadAll(options_.paths.device_ca_file), device_ca_.CertPem());
-  EXPECT_EQ(ReadAll(options_.paths.broker_ca_file), broker_ca_.CertPem());
+  EXPECT_EQ(ReadWholeFile(options_.paths.device_ca_file), device_ca_.CertPem());
+  EXPECT_EQ(ReadWholeFile(options_.paths.broker_ca_file), broker_ca_.CertPem());
   auto record = ReadPairingRecord(options_.paths.state_file);
   ASSERT_TRUE(record.ok()) << record.status().ToString();
   EXPECT_EQ(record->device_id, kSerial);
@@ -169,14 +147,14 @@ TEST_F(PairCommandTest, PlainHttpToAnotherMachineIsAConfigurationError) {
 TEST_F(PairCommandTest, PairedAgentIsToldToUnpairFirst) {
   TestHttpServer relay([this](const RecordedRequest& r) { return Accept(r); });
   ASSERT_EQ(Pair(relay.url()), kExitOk) << err_.str();
-  const std::string cert_before = ReadAll(options_.paths.cert_file);
+  const std::string cert_before = ReadWholeFile(options_.paths.cert_file);
 
   EXPECT_EQ(Pair(relay.url()), kExitUsage);
 
   EXPECT_THAT(err_.str(), HasSubstr("already paired"));
   EXPECT_THAT(err_.str(), HasSubstr("ccc-agent unpair"));
   EXPECT_EQ(relay.requests().size(), 1u);
-  EXPECT_EQ(ReadAll(options_.paths.cert_file), cert_before);
+  EXPECT_EQ(ReadWholeFile(options_.paths.cert_file), cert_before);
 }
 
 TEST_F(PairCommandTest, EveryRefusalOfTheContractHasItsOwnExplanation) {
@@ -217,14 +195,14 @@ TEST_F(PairCommandTest, KeyOfAFailedAttemptIsReusedByTheNextOne) {
     return refuse ? Refusal(422, "pairing_code_expired") : Accept(r);
   });
   ASSERT_EQ(Pair(relay.url()), kExitRefused);
-  const std::string key = ReadAll(options_.paths.key_file);
+  const std::string key = ReadWholeFile(options_.paths.key_file);
   ASSERT_FALSE(key.empty());
 
   refuse = false;
   ASSERT_EQ(Pair(relay.url()), kExitOk) << err_.str();
 
   EXPECT_THAT(out_.str(), HasSubstr("Using the existing private key"));
-  EXPECT_EQ(ReadAll(options_.paths.key_file), key);
+  EXPECT_EQ(ReadWholeFile(options_.paths.key_file), key);
 }
 
 TEST_F(PairCommandTest, UnreachableRelayExitsWithThree) {

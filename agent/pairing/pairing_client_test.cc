@@ -14,7 +14,6 @@
 namespace ccc::agent::pairing {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::CannedReply;
 using ::testing::HasSubstr;
 using testing::RecordedRequest;
@@ -31,22 +30,13 @@ Result<PairingClient> ClientFor(const std::string& url, std::string ca_file = {}
   return PairingClient::Create(options);
 }
 
-class PairingClientTest : public ::testing::Test {
+class PairingClientTest : public testing::TempFolderTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "ccc-client-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string WriteFile(const std::string& name, const std::string& text) {
     const auto path = dir_ / name;
     std::ofstream(path) << text;
     return path.string();
   }
-
-  fs::path dir_;
 };
 
 TEST_F(PairingClientTest, PostsJsonAndReturnsTheRelaysAnswer) {

@@ -13,37 +13,11 @@
 #include <ctime>
 #include <filesystem>
 
+#include "agent/pairing/file_io.h"
 #include "common/crypto/openssl_helpers.h"
 
 namespace ccc::agent::pairing {
 namespace {
-
-constexpr off_t kMaxFileBytes = 1 << 20;
-
-Status FromErrno(int err, const std::string& what) {
-  const std::string message = what + ": " + std::strerror(err);
-  if (err == ENOENT || err == ENOTDIR) return NotFound(message);
-  if (err == EACCES || err == EPERM) return {StatusCode::kPermissionDenied, message};
-  return Internal(message);
-}
-
-std::string DirOf(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return FromErrno(errno, "write " + path);
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
 
 Result<int64_t> AsnTimeToUnix(const ASN1_TIME* time) {
   struct tm tm {};
@@ -101,61 +75,13 @@ Result<PairingRecord> ReadPairingRecord(const std::string& path) {
   return record;
 }
 
-Result<std::string> ReadTextFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return FromErrno(errno, "open " + path);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxFileBytes) {
-    ::close(fd);
-    return InvalidArgument(path + " is not a regular file of at most 1 MiB");
-  }
-  std::string data(static_cast<size_t>(st.st_size), '\0');
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return FromErrno(err, "read " + path);
-    }
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  data.resize(done);
-  return data;
-}
+Result<std::string> ReadTextFile(const std::string& path) { return ReadSmallFile(path); }
 
 Status WriteFileAtomically(const std::string& path, std::string_view data, unsigned mode) {
-  std::string temp = path + ".tmp.XXXXXX";
-  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return FromErrno(errno, "create a temporary file for " + path);
-  Status status = Status::Ok();
-  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) status = FromErrno(errno, "chmod " + temp);
-  if (status.ok()) status = WriteAll(fd, data, temp);
-  if (status.ok() && ::fsync(fd) != 0) status = FromErrno(errno, "fsync " + temp);
-  if (::close(fd) != 0 && status.ok()) status = FromErrno(errno, "close " + temp);
-  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
-    status = FromErrno(errno, "rename " + temp + " to " + path);
-  }
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return status;
-  }
-  const std::string dir = DirOf(path);
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return FromErrno(errno, "open folder " + dir);
-  const int rc = ::fsync(dir_fd);
-  const int err = errno;
-  ::close(dir_fd);
-  if (rc != 0) return FromErrno(err, "fsync folder " + dir);
-  return Status::Ok();
-}
-
-Status RemoveFileIfPresent(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return FromErrno(errno, "remove " + path);
-  return Status::Ok();
+  TempFile temp;
+  CCC_RETURN_IF_ERROR(temp.Write(path, data, mode));
+  CCC_RETURN_IF_ERROR(temp.RenameTo(path));
+  return FsyncFolder(DirOf(path));
 }
 
 Status EnsureParentFolder(const std::string& path) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/pairing/file_io.h"  // RemoveFileIfPresent
 #include "common/status/status.h"
 
 namespace ccc::agent::pairing {
@@ -38,8 +39,6 @@ Result<PairingRecord> ReadPairingRecord(const std::string& path);
 // Replaces path with data: a temporary file in the same folder (mode `mode`), fsynced,
 // renamed over path, folder fsynced. A failure leaves the previous file.
 Status WriteFileAtomically(const std::string& path, std::string_view data, unsigned mode);
-// Unlinks path; a missing file is fine.
-Status RemoveFileIfPresent(const std::string& path);
 // Creates the folder that will hold path (and its parents) with mode 0700 when missing.
 Status EnsureParentFolder(const std::string& path);
 bool FileExists(const std::string& path);

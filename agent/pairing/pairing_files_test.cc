@@ -17,17 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class PairingFilesTest : public ::testing::Test {
+class PairingFilesTest : public testing::TempFolderTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "ccc-files-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
 };
 
 TEST_F(PairingFilesTest, PairingRecordSurvivesAWriteAndRead) {

@@ -4,6 +4,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -17,7 +19,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
 #include <cctype>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "common/crypto/openssl_helpers.h"
@@ -274,6 +279,38 @@ int ClosedPort() {
   asio::io_context io_context;
   tcp::acceptor acceptor(io_context, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   return acceptor.local_endpoint().port();
+}
+
+void TempFolderTest::SetUp() {
+  std::string tmpl = (std::filesystem::path(::testing::TempDir()) / "ccc-pairing-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  dir_ = tmpl;
+}
+
+void TempFolderTest::TearDown() {
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+unsigned ModeOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return st.st_mode & 0777;
+}
+
+CannedReply ErrorReply(int status, const std::string& code, const std::string& message) {
+  return CannedReply{status,
+                     boost::json::serialize(
+                         boost::json::object{{"error", {{"code", code}, {"message", message}}}}),
+                     {},
+                     false};
 }
 
 }  // namespace ccc::agent::pairing::testing

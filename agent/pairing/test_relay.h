@@ -1,9 +1,13 @@
 #pragma once
 
-// Test helpers for the pairing tests (linked into agent_pairing_test only): a small device
-// CA and an in-process HTTP(S) server on 127.0.0.1 that plays the relay with canned answers.
+// Test helpers for the pairing tests (linked into agent_pairing_test only): a fresh folder
+// per test, a small device CA and an in-process HTTP(S) server on 127.0.0.1 that plays the
+// relay with canned answers.
+
+#include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,6 +17,22 @@
 #include <vector>
 
 namespace ccc::agent::pairing::testing {
+
+// A fixture with a fresh folder under the test temp dir (dir_), removed with its contents
+// after the test. Subclasses that override SetUp call TempFolderTest::SetUp() first.
+class TempFolderTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::filesystem::path dir_;
+};
+
+// The whole file ("" when it cannot be read).
+std::string ReadWholeFile(const std::string& path);
+// The permission bits of path (0 when it does not exist).
+unsigned ModeOf(const std::string& path);
 
 // A self-signed EC P-256 CA. Not thread-safe.
 class TestCa {
@@ -52,6 +72,9 @@ struct CannedReply {
   std::map<std::string, std::string> headers;
   bool never_answer = false;  // reads the request, then holds the connection silently
 };
+
+// The relay's JSON error answer {"error":{"code","message"}}.
+CannedReply ErrorReply(int status, const std::string& code, const std::string& message);
 
 // Accepts connections on 127.0.0.1:<port()> on a thread of its own; each request is
 // recorded and answered by the handler (called on the server thread). Stops in the

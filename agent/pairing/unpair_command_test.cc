@@ -16,9 +16,9 @@
 namespace ccc::agent::pairing {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::CannedReply;
 using ::testing::HasSubstr;
+using testing::ReadWholeFile;
 using testing::RecordedRequest;
 using testing::TestCa;
 using testing::TestHttpServer;
@@ -26,28 +26,15 @@ using testing::TestHttpServer;
 constexpr char kSerial[] = "pbx-0001";
 constexpr int64_t kNow = 1'700'000'000;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 CannedReply Answer(int status, const std::string& error_code = {}) {
   if (error_code.empty()) return CannedReply{status, R"({"status":"unpaired"})", {}, false};
-  return CannedReply{status,
-                     boost::json::serialize(boost::json::object{
-                         {"error", {{"code", error_code}, {"message", "msg"}}}}),
-                     {},
-                     false};
+  return testing::ErrorReply(status, error_code, "msg");
 }
 
-class UnpairCommandTest : public ::testing::Test {
+class UnpairCommandTest : public testing::TempFolderTest {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "ccc-unpair-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    TempFolderTest::SetUp();
     options_.serial = kSerial;
     options_.config_file = "/etc/ccc/agent.toml";
     options_.paths = {Path("agent.key"), Path("agent.crt"), Path("device-ca.crt"),
@@ -55,9 +42,6 @@ class UnpairCommandTest : public ::testing::Test {
     options_.relay.timeout = std::chrono::seconds(10);
     options_.now_s = [] { return kNow; };
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
   // What a successful `pair` leaves behind.
   void MakePaired() {
@@ -90,7 +74,6 @@ class UnpairCommandTest : public ::testing::Test {
            FileExists(options_.paths.device_ca_file) && FileExists(options_.paths.state_file);
   }
 
-  fs::path dir_;
   UnpairOptions options_;
   TestCa ca_{"ccc device CA"};
   std::ostringstream out_;
@@ -121,7 +104,7 @@ TEST_F(UnpairCommandTest, SendsARequestSignedWithTheDeviceKey) {
 
 TEST_F(UnpairCommandTest, SentCertificateIsTheStoredOne) {
   MakePaired();
-  const std::string stored = ReadAll(options_.paths.cert_file);
+  const std::string stored = ReadWholeFile(options_.paths.cert_file);
   TestHttpServer relay([](const RecordedRequest&) { return Answer(200); });
   ASSERT_EQ(Unpair(relay.url()), kExitOk) << err_.str();
   const auto sent = boost::json::parse(relay.requests().at(0).body).as_object();

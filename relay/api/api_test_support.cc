@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "relay/api/session_handlers.h"
+#include "relay/auth/secret_tokens.h"
 #include "relay/store/store.h"
 
 namespace ccc::relay::api::testing {
@@ -18,8 +19,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
            std::tolower(static_cast<unsigned char>(y));
   });
 }
-
-directory::Actor Operator() { return directory::Actor{std::nullopt, std::nullopt, "operator", ""}; }
 
 }  // namespace
 
@@ -74,7 +73,7 @@ void ApiTestEnv::Advance(std::chrono::milliseconds by) {
 }
 
 int64_t ApiTestEnv::CreateCompany(const std::string& name) {
-  auto id = directory_->CreateCompany(name, now_ms, Operator());
+  auto id = directory_->CreateCompany(name, now_ms, OperatorActor());
   if (!id.ok()) throw std::runtime_error("CreateCompany: " + id.status().ToString());
   return *id;
 }
@@ -87,9 +86,56 @@ int64_t ApiTestEnv::CreateUser(int64_t company_id, const std::string& email,
   user.name = "Name of " + email;
   user.company_admin = company_admin;
   if (!password.empty()) user.password_hash = hasher_.Hash(password).value();
-  auto id = directory_->CreateUser(user, now_ms, Operator());
+  auto id = directory_->CreateUser(user, now_ms, OperatorActor());
   if (!id.ok()) throw std::runtime_error("CreateUser: " + id.status().ToString());
   return *id;
+}
+
+int64_t ApiTestEnv::CreateUserWithToken(int64_t company_id, const std::string& local) {
+  const int64_t id = CreateUser(company_id, local + "@example.com", "");
+  tokens_[id] = CreateApiToken(id);
+  return id;
+}
+
+std::string ApiTestEnv::CreateApiToken(int64_t user_id) {
+  const std::string token = auth::NewSecretToken();
+  Must(directory_->CreateApiToken(user_id, "test", auth::TokenDigest(token), std::nullopt, now_ms,
+                                  OperatorActor()));
+  return token;
+}
+
+BrowserSession ApiTestEnv::CreateSession(int64_t user_id) {
+  BrowserSession browser{auth::NewSecretToken(), auth::NewSecretToken()};
+  directory::SessionRecord session;
+  session.id_digest = auth::TokenDigest(browser.token);
+  session.user_id = user_id;
+  session.csrf_token = browser.csrf;
+  session.created_ms = now_ms;
+  session.last_used_ms = now_ms;
+  session.expires_ms = now_ms + services_.sessions.absolute_lifetime.count();
+  Must(directory_->CreateSession(session));
+  return browser;
+}
+
+int64_t ApiTestEnv::CreateSystem(int64_t company_id, int64_t owner_user_id,
+                                 const std::string& serial) {
+  constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+  const directory::PairingCode code{
+      .code = auth::NewConfirmationCode(), .created_ms = now_ms, .expires_ms = now_ms + kDayMs};
+  return Must(directory_->CreateSystem(company_id, owner_user_id, "PBX " + serial, serial, code,
+                                       now_ms, OperatorActor()));
+}
+
+int64_t ApiTestEnv::Grant(int64_t user_id, int64_t system_id, policy::RoleSet roles, int64_t by) {
+  return Must(
+      directory_->UpsertAuthorisation(user_id, system_id, roles, by, now_ms, OperatorActor()));
+}
+
+http::Response ApiTestEnv::CallAs(std::optional<int64_t> user, http::Method method,
+                                  const std::string& target, const std::string& body) {
+  CallOptions options;
+  if (user) options.bearer = tokens_.at(*user);
+  return Call(method, target, body, options);
 }
 
 http::Response ApiTestEnv::Call(http::Method method, const std::string& target,
@@ -126,11 +172,46 @@ BrowserSession ApiTestEnv::Login(const std::string& email, const std::string& pa
   return session;
 }
 
+void Must(const Status& status) {
+  if (!status.ok()) throw std::runtime_error(status.ToString());
+}
+
+directory::Actor OperatorActor() {
+  return directory::Actor{std::nullopt, std::nullopt, "operator", ""};
+}
+
+directory::Actor ActorFor(std::optional<int64_t> user, std::optional<int64_t> company,
+                          const std::string& label) {
+  return directory::Actor{user, company, label, ""};
+}
+
+directory::ListQuery FirstItems(int64_t limit) {
+  directory::ListQuery query;
+  query.limit = limit;
+  return query;
+}
+
+void ExpectAnswer(const http::Response& response, int status, std::string_view code) {
+  EXPECT_EQ(response.status, status) << response.body;
+  if (!code.empty() && response.status == status) {
+    EXPECT_EQ(ErrorCode(response), code);
+  }
+}
+
 boost::json::value Body(const http::Response& response) {
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(response.body, ec);
   if (ec) ADD_FAILURE() << "response body is not JSON: " << response.body;
   return value;
+}
+
+std::vector<std::string> ItemStrings(const http::Response& response, std::string_view field) {
+  std::vector<std::string> values;
+  boost::json::value body = Body(response);
+  for (const auto& item : body.at("items").as_array()) {
+    values.emplace_back(item.at(field).as_string());
+  }
+  return values;
 }
 
 std::string ErrorCode(const http::Response& response) {

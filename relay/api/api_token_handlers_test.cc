@@ -12,18 +12,17 @@ namespace {
 using http::Method;
 using testing::Body;
 using testing::ErrorCode;
-
-constexpr char kPassword[] = "correct horse battery";
+using testing::kTestPassword;
 
 class ApiTokenApi : public ::testing::Test {
  protected:
   ApiTokenApi() {
     int64_t acme = env_.CreateCompany("Acme");
-    user_ = env_.CreateUser(acme, "alice@example.com", kPassword);
-    env_.CreateUser(acme, "bob@example.com", kPassword);
+    user_ = env_.CreateUser(acme, "alice@example.com", kTestPassword);
+    env_.CreateUser(acme, "bob@example.com", kTestPassword);
     AddSessionRoutes(env_.router(), env_.services());
     AddApiTokenRoutes(env_.router(), env_.services());
-    session_ = env_.Login("alice@example.com", kPassword);
+    session_ = env_.Login("alice@example.com", kTestPassword);
   }
 
   http::Response Create(const std::string& body) {
@@ -115,7 +114,7 @@ TEST_F(ApiTokenApi, ListFiltersByName) {
 
 TEST_F(ApiTokenApi, ListShowsOnlyTheCallersTokens) {
   Create(R"({"name":"mine"})");
-  auto bob = env_.Login("bob@example.com", kPassword);
+  auto bob = env_.Login("bob@example.com", kTestPassword);
   http::Response response = env_.Call(Method::kGet, "/api/v1/api-tokens", "", {.session = bob});
   EXPECT_EQ(Body(response).at("total").as_int64(), 0);
 }
@@ -147,7 +146,7 @@ TEST_F(ApiTokenApi, DeleteRevokesTheToken) {
 
 TEST_F(ApiTokenApi, DeleteOfAnotherUsersTokenIsNotFound) {
   auto created = Body(Create(R"({"name":"script"})"));
-  auto bob = env_.Login("bob@example.com", kPassword);
+  auto bob = env_.Login("bob@example.com", kTestPassword);
   std::string path = "/api/v1/api-tokens/" + std::to_string(created.at("id").as_int64());
   http::Response response = env_.Call(Method::kDelete, path, "", {.session = bob});
   EXPECT_EQ(response.status, 404);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "relay/api/handler_support.h"
 #include "relay/api/list_query.h"
 
 namespace ccc::relay::api {
@@ -13,6 +14,19 @@ boost::json::value Details(const std::string& details_json) {
   // Entries are written by our own code as objects; anything else is shown as empty.
   if (ec || !details.is_object()) return boost::json::object();
   return details;
+}
+
+boost::json::object AuditEntryJson(const directory::AuditEntry& entry) {
+  boost::json::object item;
+  item["id"] = entry.id;
+  item["at"] = Rfc3339(entry.ts_ms);
+  item["actor"] = entry.actor;
+  item["address"] = entry.address;
+  item["action"] = entry.action;
+  item["target_type"] = entry.target_type;
+  item["target_id"] = entry.target_id;
+  item["details"] = Details(entry.details_json);
+  return item;
 }
 
 }  // namespace
@@ -28,23 +42,7 @@ void AddAuditRoutes(http::Router& router, const ApiServices& services) {
                if (!query.ok()) return *query.failure;
                auto page = services.directory->ListAudit(caller.company_id, *query.query);
                if (!page.ok()) return StatusResponse(page.status());
-               boost::json::array items;
-               for (const directory::AuditEntry& entry : page->items) {
-                 boost::json::object item;
-                 item["id"] = entry.id;
-                 item["at"] = Rfc3339(entry.ts_ms);
-                 item["actor"] = entry.actor;
-                 item["address"] = entry.address;
-                 item["action"] = entry.action;
-                 item["target_type"] = entry.target_type;
-                 item["target_id"] = entry.target_id;
-                 item["details"] = Details(entry.details_json);
-                 items.push_back(std::move(item));
-               }
-               boost::json::object body;
-               body["items"] = std::move(items);
-               body["total"] = page->total;
-               return http::JsonResponse(200, boost::json::serialize(body));
+               return ListResponse(page->items, page->total, AuditEntryJson);
              }));
 }
 

@@ -13,44 +13,34 @@ namespace {
 using http::Method;
 using testing::Body;
 using testing::ErrorCode;
-
-constexpr char kPassword[] = "correct horse battery";
+using testing::kTestPassword;
 
 class AuditApi : public ::testing::Test {
  protected:
   AuditApi() {
     int64_t acme = env_.CreateCompany("Acme");
     int64_t other = env_.CreateCompany("Other");
-    env_.CreateUser(acme, "admin@example.com", kPassword, /*company_admin=*/true);
-    env_.CreateUser(acme, "user@example.com", kPassword);
-    env_.CreateUser(other, "admin@other.example", kPassword, /*company_admin=*/true);
+    env_.CreateUser(acme, "admin@example.com", kTestPassword, /*company_admin=*/true);
+    env_.CreateUser(acme, "user@example.com", kTestPassword);
+    env_.CreateUser(other, "admin@other.example", kTestPassword, /*company_admin=*/true);
     AddSessionRoutes(env_.router(), env_.services());
     AddAuditRoutes(env_.router(), env_.services());
-  }
-
-  std::vector<std::string> Actions(const http::Response& response) {
-    std::vector<std::string> actions;
-    boost::json::value body = Body(response);
-    for (const auto& item : body.at("items").as_array()) {
-      actions.emplace_back(item.at("action").as_string());
-    }
-    return actions;
   }
 
   testing::ApiTestEnv env_;
 };
 
 TEST_F(AuditApi, IsForbiddenForUsersWhoAreNotCompanyAdministrators) {
-  auto session = env_.Login("user@example.com", kPassword);
+  auto session = env_.Login("user@example.com", kTestPassword);
   http::Response response = env_.Call(Method::kGet, "/api/v1/audit", "", {.session = session});
   EXPECT_EQ(response.status, 403);
   EXPECT_EQ(ErrorCode(response), "forbidden");
 }
 
 TEST_F(AuditApi, ListsTheCompanysEntriesNewestFirst) {
-  env_.Login("user@example.com", kPassword);
+  env_.Login("user@example.com", kTestPassword);
   env_.Advance(std::chrono::seconds(5));
-  auto session = env_.Login("admin@example.com", kPassword);
+  auto session = env_.Login("admin@example.com", kTestPassword);
   http::Response response = env_.Call(Method::kGet, "/api/v1/audit", "", {.session = session});
   ASSERT_EQ(response.status, 200) << response.body;
   boost::json::value body = Body(response);
@@ -66,16 +56,16 @@ TEST_F(AuditApi, ListsTheCompanysEntriesNewestFirst) {
 
 TEST_F(AuditApi, GivesTimesInRfc3339) {
   env_.now_ms = 1'900'000'000'000;
-  auto session = env_.Login("admin@example.com", kPassword);
+  auto session = env_.Login("admin@example.com", kTestPassword);
   http::Response response =
       env_.Call(Method::kGet, "/api/v1/audit?q=session.login", "", {.session = session});
   EXPECT_EQ(Body(response).at("items").at(0).at("at").as_string(), "2030-03-17T17:46:40Z");
 }
 
 TEST_F(AuditApi, SortsOldestFirstWhenAskedTo) {
-  env_.Login("user@example.com", kPassword);
+  env_.Login("user@example.com", kTestPassword);
   env_.Advance(std::chrono::seconds(5));
-  auto session = env_.Login("admin@example.com", kPassword);
+  auto session = env_.Login("admin@example.com", kTestPassword);
   http::Response response =
       env_.Call(Method::kGet, "/api/v1/audit?q=session.login&order=asc", "", {.session = session});
   ASSERT_EQ(response.status, 200) << response.body;
@@ -83,8 +73,8 @@ TEST_F(AuditApi, SortsOldestFirstWhenAskedTo) {
 }
 
 TEST_F(AuditApi, ShowsNoEntriesOfOtherCompanies) {
-  env_.Login("admin@other.example", kPassword);
-  auto session = env_.Login("admin@example.com", kPassword);
+  env_.Login("admin@other.example", kTestPassword);
+  auto session = env_.Login("admin@example.com", kTestPassword);
   http::Response response =
       env_.Call(Method::kGet, "/api/v1/audit?q=other.example", "", {.session = session});
   ASSERT_EQ(response.status, 200);
@@ -92,7 +82,7 @@ TEST_F(AuditApi, ShowsNoEntriesOfOtherCompanies) {
 }
 
 TEST_F(AuditApi, RefusesAnUnknownSortKey) {
-  auto session = env_.Login("admin@example.com", kPassword);
+  auto session = env_.Login("admin@example.com", kTestPassword);
   http::Response response =
       env_.Call(Method::kGet, "/api/v1/audit?sort=address", "", {.session = session});
   EXPECT_EQ(response.status, 400);

@@ -23,17 +23,6 @@ using policy::Action;
 using policy::Role;
 using policy::RoleSet;
 
-const std::vector<std::string_view>& GrantableRoleNames() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (Role role : policy::kAllRoles) {
-      if (policy::IsGrantable(role)) out.push_back(policy::RoleWireName(role));
-    }
-    return out;
-  }();
-  return names;
-}
-
 json::array RolesArray(RoleSet roles) {
   json::array out;
   for (Role role : roles.ToVector()) out.emplace_back(policy::RoleWireName(role));
@@ -78,11 +67,7 @@ http::Response List(const ApiServices& services, const http::Request& request,
   if (!parsed.ok()) return *parsed.failure;
   auto page = services.directory->ListAuthorisationsGrantedBy(caller.user_id, *parsed.query);
   if (!page.ok()) return StatusResponse(page.status());
-  json::array items;
-  items.reserve(page->items.size());
-  for (const Authorisation& a : page->items) items.emplace_back(AuthorisationJson(a));
-  return http::JsonResponse(
-      200, json::serialize(json::object{{"items", std::move(items)}, {"total", page->total}}));
+  return ListResponse(page->items, page->total, AuthorisationJson);
 }
 
 http::Response Grant(const ApiServices& services, const http::Request& request,
@@ -193,22 +178,15 @@ http::Response Revoke(const ApiServices& services, const http::Request& request,
   return NoContent();
 }
 
-using Body = http::Response (*)(const ApiServices&, const http::Request&, const Caller&);
-
-http::Handler Bind(const ApiServices& services, Body body) {
-  return WithCaller(services, [services, body](const http::Request& request, const Caller& caller) {
-    return body(services, request, caller);
-  });
-}
-
 }  // namespace
 
 void AddAuthorisationRoutes(http::Router& router, const ApiServices& services) {
-  router.Add(http::Method::kGet, "/api/v1/authorisations", Bind(services, List));
-  router.Add(http::Method::kPost, "/api/v1/authorisations", Bind(services, Grant));
-  router.Add(http::Method::kGet, "/api/v1/authorisations/{id}", Bind(services, Get));
-  router.Add(http::Method::kPatch, "/api/v1/authorisations/{id}", Bind(services, Update));
-  router.Add(http::Method::kDelete, "/api/v1/authorisations/{id}", Bind(services, Revoke));
+  router.Add(http::Method::kGet, "/api/v1/authorisations", BindWithCaller(services, List));
+  router.Add(http::Method::kPost, "/api/v1/authorisations", BindWithCaller(services, Grant));
+  router.Add(http::Method::kGet, "/api/v1/authorisations/{id}", BindWithCaller(services, Get));
+  router.Add(http::Method::kPatch, "/api/v1/authorisations/{id}", BindWithCaller(services, Update));
+  router.Add(http::Method::kDelete, "/api/v1/authorisations/{id}",
+             BindWithCaller(services, Revoke));
 }
 
 }  // namespace ccc::relay::api

@@ -1,156 +1,32 @@
 #include "relay/api/authorisation_handlers.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <boost/json.hpp>
-#include <filesystem>
-#include <map>
-#include <memory>
 #include <optional>
-#include <stdexcept>
+#include <ostream>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "relay/auth/secret_tokens.h"
+#include "relay/api/api_test_support.h"
 #include "relay/directory/directory.h"
 #include "relay/http/router.h"
-#include "relay/policy/access_policy.h"
 #include "relay/policy/roles.h"
 
 namespace ccc::relay::api {
 namespace {
 
 namespace json = boost::json;
-using directory::Directory;
+using http::Method;
 using policy::Role;
 using policy::RoleSet;
-
-constexpr int64_t kNow = 1'790'000'000'000;
-constexpr int64_t kDay = 24LL * 3600 * 1000;
-
-template <typename T>
-T Must(Result<T> result) {
-  if (!result.ok()) throw std::runtime_error(result.status().ToString());
-  return std::move(result).value();
-}
-
-void Must(const Status& status) {
-  if (!status.ok()) throw std::runtime_error(status.ToString());
-}
-
-directory::Actor ActorFor(std::optional<int64_t> user, std::optional<int64_t> company,
-                          const std::string& label) {
-  directory::Actor actor;
-  actor.user_id = user;
-  actor.company_id = company;
-  actor.label = label;
-  return actor;
-}
-
-directory::ListQuery FirstItems(int64_t limit) {
-  directory::ListQuery query;
-  query.limit = limit;
-  return query;
-}
-
-// A fresh directory under the system temp folder, removed with everything in it.
-struct TempDir {
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "ccc-authorisations-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string path;
-};
-
-// A real directory in a temporary folder, the authorisation routes on a real router, and
-// users who call them with API tokens (Bearer: no CSRF needed).
-class World {
- public:
-  World() {
-    directory_ = Must(Directory::Open({.path = dir_.path + "/directory.db",
-                                       .ingest_path = dir_.path + "/relay.db",
-                                       .synchronous_full = false}));
-    services_.directory = directory_.get();
-    services_.now_ms = [] { return kNow; };
-    services_.server_version = "test";
-    AddAuthorisationRoutes(router_, services_);
-    acme_ = Must(directory_->CreateCompany("Acme", kNow, operator_));
-    other_ = Must(directory_->CreateCompany("Other", kNow, operator_));
-  }
-  World(const World&) = delete;
-  World& operator=(const World&) = delete;
-
-  Directory& directory() { return *directory_; }
-  int64_t acme() const { return acme_; }
-  int64_t other() const { return other_; }
-
-  int64_t AddUser(const std::string& local, int64_t company) {
-    directory::NewUser user;
-    user.company_id = company;
-    user.email = local + "@example.com";
-    user.name = local;
-    const int64_t id = Must(directory_->CreateUser(user, kNow, operator_));
-    const std::string token = auth::NewSecretToken();
-    Must(directory_->CreateApiToken(id, "test", auth::TokenDigest(token), std::nullopt, kNow,
-                                    operator_));
-    tokens_[id] = token;
-    return id;
-  }
-
-  int64_t AddSystem(int64_t owner, const std::string& serial) {
-    const directory::PairingCode code{
-        .code = auth::NewConfirmationCode(), .created_ms = kNow, .expires_ms = kNow + kDay};
-    return Must(
-        directory_->CreateSystem(acme_, owner, "PBX " + serial, serial, code, kNow, operator_));
-  }
-
-  int64_t Grant(int64_t user, int64_t system, RoleSet roles, int64_t by) {
-    return Must(directory_->UpsertAuthorisation(user, system, roles, by, kNow, operator_));
-  }
-
-  // user nullopt: anonymous.
-  http::Response Call(std::optional<int64_t> user, http::Method method, const std::string& target,
-                      const std::string& body = "") {
-    http::Request request;
-    request.method = method;
-    request.target = target;
-    const auto question = target.find('?');
-    request.path = target.substr(0, question);
-    if (question != std::string::npos) request.query = target.substr(question + 1);
-    if (user) request.headers.emplace_back("authorization", "Bearer " + tokens_.at(*user));
-    if (!body.empty()) request.headers.emplace_back("content-type", "application/json");
-    request.body = body;
-    request.remote_address = "192.0.2.7";
-    return router_.Dispatch(request);
-  }
-
- private:
-  TempDir dir_;  // first member: removed last, even when the constructor throws
-  directory::Actor operator_ = ActorFor(std::nullopt, std::nullopt, "operator");
-  std::unique_ptr<Directory> directory_;
-  ApiServices services_;
-  http::Router router_;
-  int64_t acme_ = 0;
-  int64_t other_ = 0;
-  std::map<int64_t, std::string> tokens_;
-};
-
-std::string ErrorCode(const http::Response& response) {
-  auto value = json::parse(response.body);
-  return std::string(value.at("error").at("code").as_string());
-}
-
-json::object Body(const http::Response& response) { return json::parse(response.body).as_object(); }
+using testing::ActorFor;
+using testing::Body;
+using testing::ErrorCode;
+using testing::ExpectAnswer;
+using testing::FirstItems;
+using testing::Must;
+using testing::OperatorActor;
 
 // Everyone the tables ask about, relative to system `system` owned by `owner`.
 enum class Who {
@@ -193,30 +69,33 @@ const char* Name(Who who) {
 }
 
 // One system of Acme and one person for every row of the tables.
-struct Scene : World {
+struct Scene : testing::ApiTestEnv {
   Scene() {
-    owner = AddUser("owner", acme());
-    administrator = AddUser("admin", acme());
-    monitoring = AddUser("monitoring", acme());
-    backup = AddUser("backup", acme());
-    call_data = AddUser("calldata", acme());
-    no_role = AddUser("norole", acme());
-    group_administrator = AddUser("gadmin", acme());
-    group_no_role = AddUser("gnorole", acme());
-    target = AddUser("target", acme());
-    outsider = AddUser("outsider", other());
-    system = AddSystem(owner, "SERIAL-A");
+    AddAuthorisationRoutes(router(), services());
+    acme = CreateCompany("Acme");
+    other = CreateCompany("Other");
+    owner = CreateUserWithToken(acme, "owner");
+    administrator = CreateUserWithToken(acme, "admin");
+    monitoring = CreateUserWithToken(acme, "monitoring");
+    backup = CreateUserWithToken(acme, "backup");
+    call_data = CreateUserWithToken(acme, "calldata");
+    no_role = CreateUserWithToken(acme, "norole");
+    group_administrator = CreateUserWithToken(acme, "gadmin");
+    group_no_role = CreateUserWithToken(acme, "gnorole");
+    target = CreateUserWithToken(acme, "target");
+    outsider = CreateUserWithToken(other, "outsider");
+    system = CreateSystem(acme, owner, "SERIAL-A");
     Grant(administrator, system, {Role::kAdministrator}, owner);
     monitoring_grant = Grant(monitoring, system, {Role::kMonitoring}, owner);
     Grant(backup, system, {Role::kBackup}, owner);
     Grant(call_data, system, {Role::kCallData}, owner);
-    const directory::Actor by_owner = ActorFor(owner, acme(), "owner");
+    const directory::Actor by_owner = ActorFor(owner, acme, "owner");
     const int64_t group = Must(
-        directory().CreateGroup(acme(), owner, "Fleet", "", std::nullopt, false, kNow, by_owner));
-    Must(directory().SetGroupMember(group, group_administrator, Role::kAdministrator, kNow,
+        directory().CreateGroup(acme, owner, "Fleet", "", std::nullopt, false, now_ms, by_owner));
+    Must(directory().SetGroupMember(group, group_administrator, Role::kAdministrator, now_ms,
                                     by_owner));
-    Must(directory().SetGroupMember(group, group_no_role, std::nullopt, kNow, by_owner));
-    Must(directory().AddGroupSystem(group, system, owner, kNow, by_owner));
+    Must(directory().SetGroupMember(group, group_no_role, std::nullopt, now_ms, by_owner));
+    Must(directory().AddGroupSystem(group, system, owner, now_ms, by_owner));
   }
 
   std::optional<int64_t> User(Who who) const {
@@ -254,76 +133,78 @@ struct Scene : World {
     return "/api/v1/authorisations/" + std::to_string(monitoring_grant);
   }
 
+  int64_t acme = 0, other = 0;
   int64_t owner = 0, administrator = 0, monitoring = 0, backup = 0, call_data = 0, no_role = 0,
           group_administrator = 0, group_no_role = 0, target = 0, outsider = 0;
   int64_t system = 0;
   int64_t monitoring_grant = 0;
 };
 
-struct Row {
-  Who who;
+// What a caller gets: the status, and the error code ("" = no error body to check).
+struct Answer {
   int status;
-  std::string code;  // "" = no error body to check
+  std::string code;
 };
 
-// status for people who may manage the authorisation, 403/404 for the rest.
-std::vector<Row> ManageTable(int allowed_status) {
-  return {
-      {Who::kOwner, allowed_status, ""},
-      {Who::kAdministrator, allowed_status, ""},
-      {Who::kMonitoring, 403, "forbidden"},
-      {Who::kBackup, 403, "forbidden"},
-      {Who::kCallData, 403, "forbidden"},
-      {Who::kNoRole, 404, "not_found"},
-      {Who::kGroupAdministrator, allowed_status, ""},
-      {Who::kGroupNoRole, 404, "not_found"},
-      {Who::kOtherCompany, 404, "not_found"},
-      {Who::kAnonymous, 401, "not_authenticated"},
-  };
-}
+// One call checked for every person of the scene: the managers of the system (owner,
+// administrator, group member with administrator) get `allowed`; monitoring, backup and
+// call data 403 forbidden; who has no path to the system 404 not_found; anonymous 401.
+struct ManageCase {
+  std::string name;  // what is checked, as a sentence in CamelCase
+  Method method;
+  std::string (*target)(const Scene&);
+  std::string (*body)(const Scene&);
+  int allowed;
+};
 
-// Runs `call` for every row on a fresh scene and checks status and error code.
-template <typename Call>
-void ExpectTable(const std::vector<Row>& rows, Call call) {
-  for (const Row& row : rows) {
-    SCOPED_TRACE(Name(row.who));
-    Scene scene;
-    http::Response response = call(scene, scene.User(row.who));
-    EXPECT_EQ(response.status, row.status) << response.body;
-    if (!row.code.empty() && response.status == row.status) {
-      EXPECT_EQ(ErrorCode(response), row.code);
-    }
+std::string NoBody(const Scene&) { return ""; }
+
+// Test output names the case, not its bytes.
+void PrintTo(const ManageCase& c, std::ostream* out) { *out << c.name; }
+
+class AuthorisationManagement : public ::testing::TestWithParam<ManageCase> {};
+
+TEST_P(AuthorisationManagement, IsAllowedExactlyToTheSystemsManagers) {
+  const ManageCase& c = GetParam();
+  const std::vector<std::pair<Who, Answer>> rows = {
+      {Who::kOwner, {c.allowed, ""}},
+      {Who::kAdministrator, {c.allowed, ""}},
+      {Who::kMonitoring, {403, "forbidden"}},
+      {Who::kBackup, {403, "forbidden"}},
+      {Who::kCallData, {403, "forbidden"}},
+      {Who::kNoRole, {404, "not_found"}},
+      {Who::kGroupAdministrator, {c.allowed, ""}},
+      {Who::kGroupNoRole, {404, "not_found"}},
+      {Who::kOtherCompany, {404, "not_found"}},
+      {Who::kAnonymous, {401, "not_authenticated"}},
+  };
+  for (const auto& [who, answer] : rows) {
+    SCOPED_TRACE(Name(who));
+    Scene s;
+    ExpectAnswer(s.CallAs(s.User(who), c.method, c.target(s), c.body(s)), answer.status,
+                 answer.code);
   }
 }
 
-TEST(AuthorisationHandlers, GrantIsAllowedExactlyToOwnersAndAdministratorsOfTheSystem) {
-  ExpectTable(ManageTable(201), [](Scene& s, std::optional<int64_t> user) {
-    return s.Call(user, http::Method::kPost, "/api/v1/authorisations", s.GrantBody(s.target));
-  });
-}
-
-TEST(AuthorisationHandlers, ReadingOneIsAllowedToTheGranterAndTheSystemsManagers) {
-  ExpectTable(ManageTable(200), [](Scene& s, std::optional<int64_t> user) {
-    return s.Call(user, http::Method::kGet, s.GrantPath());
-  });
-}
-
-TEST(AuthorisationHandlers, ChangingRolesIsAllowedToTheSystemsManagers) {
-  ExpectTable(ManageTable(200), [](Scene& s, std::optional<int64_t> user) {
-    return s.Call(user, http::Method::kPatch, s.GrantPath(), R"({"roles":["backup"]})");
-  });
-}
-
-TEST(AuthorisationHandlers, RevokingIsAllowedToTheGranterAndTheSystemsManagers) {
-  ExpectTable(ManageTable(204), [](Scene& s, std::optional<int64_t> user) {
-    return s.Call(user, http::Method::kDelete, s.GrantPath());
-  });
-}
+INSTANTIATE_TEST_SUITE_P(
+    AuthorisationHandlers, AuthorisationManagement,
+    ::testing::Values(
+        ManageCase{"GrantIsAllowedExactlyToOwnersAndAdministratorsOfTheSystem", Method::kPost,
+                   [](const Scene&) { return std::string("/api/v1/authorisations"); },
+                   [](const Scene& s) { return s.GrantBody(s.target); }, 201},
+        ManageCase{"ReadingOneIsAllowedToTheGranterAndTheSystemsManagers", Method::kGet,
+                   [](const Scene& s) { return s.GrantPath(); }, NoBody, 200},
+        ManageCase{"ChangingRolesIsAllowedToTheSystemsManagers", Method::kPatch,
+                   [](const Scene& s) { return s.GrantPath(); },
+                   [](const Scene&) { return std::string(R"({"roles":["backup"]})"); }, 200},
+        ManageCase{"RevokingIsAllowedToTheGranterAndTheSystemsManagers", Method::kDelete,
+                   [](const Scene& s) { return s.GrantPath(); }, NoBody, 204}),
+    [](const ::testing::TestParamInfo<ManageCase>& param) { return param.param.name; });
 
 TEST(AuthorisationHandlers, GrantAnswersTheAuthorisationAndGivesTheRolesOnTheSystem) {
   Scene s;
-  auto response = s.Call(s.administrator, http::Method::kPost, "/api/v1/authorisations",
-                         s.GrantBody(s.target, R"(["call_data","monitoring"])"));
+  auto response = s.CallAs(s.administrator, Method::kPost, "/api/v1/authorisations",
+                           s.GrantBody(s.target, R"(["call_data","monitoring"])"));
   ASSERT_EQ(response.status, 201) << response.body;
   auto body = Body(response);
   EXPECT_GT(body.at("id").as_int64(), 0);
@@ -333,10 +214,10 @@ TEST(AuthorisationHandlers, GrantAnswersTheAuthorisationAndGivesTheRolesOnTheSys
   EXPECT_EQ(body.at("system").at("serial").as_string(), "SERIAL-A");
   EXPECT_EQ(body.at("system").at("name").as_string(), "PBX SERIAL-A");
   EXPECT_EQ(json::serialize(body.at("roles")), R"(["monitoring","call_data"])");
-  EXPECT_EQ(body.at("created_at").as_string(), Rfc3339(kNow));
-  EXPECT_EQ(body.at("updated_at").as_string(), Rfc3339(kNow));
+  EXPECT_EQ(body.at("created_at").as_string(), Rfc3339(s.now_ms));
+  EXPECT_EQ(body.at("updated_at").as_string(), Rfc3339(s.now_ms));
 
-  auto seen = Must(s.directory().GetVisibleSystem(s.target, s.acme(), s.system));
+  auto seen = Must(s.directory().GetVisibleSystem(s.target, s.acme, s.system));
   ASSERT_TRUE(seen.has_value());
   EXPECT_EQ(seen->roles, (RoleSet{Role::kMonitoring, Role::kCallData}));
 }
@@ -344,7 +225,7 @@ TEST(AuthorisationHandlers, GrantAnswersTheAuthorisationAndGivesTheRolesOnTheSys
 TEST(AuthorisationHandlers, GrantRecordsTheCallerAsGranter) {
   Scene s;
   auto response =
-      s.Call(s.administrator, http::Method::kPost, "/api/v1/authorisations", s.GrantBody(s.target));
+      s.CallAs(s.administrator, Method::kPost, "/api/v1/authorisations", s.GrantBody(s.target));
   ASSERT_EQ(response.status, 201) << response.body;
   auto stored = Must(s.directory().GetAuthorisation(Body(response).at("id").as_int64()));
   ASSERT_TRUE(stored.has_value());
@@ -353,10 +234,9 @@ TEST(AuthorisationHandlers, GrantRecordsTheCallerAsGranter) {
 
 TEST(AuthorisationHandlers, GrantRefusesTheOwnerRole) {
   Scene s;
-  auto response = s.Call(s.owner, http::Method::kPost, "/api/v1/authorisations",
-                         s.GrantBody(s.target, R"(["owner"])"));
-  EXPECT_EQ(response.status, 400);
-  EXPECT_EQ(ErrorCode(response), "invalid_field");
+  auto response = s.CallAs(s.owner, Method::kPost, "/api/v1/authorisations",
+                           s.GrantBody(s.target, R"(["owner"])"));
+  ExpectAnswer(response, 400, "invalid_field");
 }
 
 TEST(AuthorisationHandlers, GrantRefusesEmptyDuplicateAndUnknownRoles) {
@@ -364,58 +244,50 @@ TEST(AuthorisationHandlers, GrantRefusesEmptyDuplicateAndUnknownRoles) {
        {R"([])", R"(["backup","backup"])", R"(["root"])", R"("backup")"}) {
     SCOPED_TRACE(roles);
     Scene s;
-    auto response = s.Call(s.owner, http::Method::kPost, "/api/v1/authorisations",
-                           s.GrantBody(s.target, roles));
-    EXPECT_EQ(response.status, 400);
-    EXPECT_EQ(ErrorCode(response), "invalid_field");
+    auto response =
+        s.CallAs(s.owner, Method::kPost, "/api/v1/authorisations", s.GrantBody(s.target, roles));
+    ExpectAnswer(response, 400, "invalid_field");
   }
 }
 
 TEST(AuthorisationHandlers, GrantRefusesMissingAndUnknownFields) {
   Scene s;
-  auto missing = s.Call(s.owner, http::Method::kPost, "/api/v1/authorisations",
-                        R"({"user_id":)" + std::to_string(s.target) + R"(,"roles":["backup"]})");
-  EXPECT_EQ(missing.status, 400);
-  EXPECT_EQ(ErrorCode(missing), "missing_field");
-  auto unknown = s.Call(s.owner, http::Method::kPost, "/api/v1/authorisations",
-                        R"({"user_id":)" + std::to_string(s.target) + R"(,"system_id":)" +
-                            std::to_string(s.system) + R"(,"roles":["backup"],"admin":true})");
-  EXPECT_EQ(unknown.status, 400);
-  EXPECT_EQ(ErrorCode(unknown), "unknown_field");
+  auto missing = s.CallAs(s.owner, Method::kPost, "/api/v1/authorisations",
+                          R"({"user_id":)" + std::to_string(s.target) + R"(,"roles":["backup"]})");
+  ExpectAnswer(missing, 400, "missing_field");
+  auto unknown = s.CallAs(s.owner, Method::kPost, "/api/v1/authorisations",
+                          R"({"user_id":)" + std::to_string(s.target) + R"(,"system_id":)" +
+                              std::to_string(s.system) + R"(,"roles":["backup"],"admin":true})");
+  ExpectAnswer(unknown, 400, "unknown_field");
 }
 
 TEST(AuthorisationHandlers, GrantToAUserOfAnotherCompanyIsNotFound) {
   Scene s;
   auto response =
-      s.Call(s.owner, http::Method::kPost, "/api/v1/authorisations", s.GrantBody(s.outsider));
-  EXPECT_EQ(response.status, 404);
-  EXPECT_EQ(ErrorCode(response), "not_found");
+      s.CallAs(s.owner, Method::kPost, "/api/v1/authorisations", s.GrantBody(s.outsider));
+  ExpectAnswer(response, 404, "not_found");
   EXPECT_NE(response.body.find("user"), std::string::npos);
 }
 
 TEST(AuthorisationHandlers, GrantToAMissingUserIsNotFound) {
   Scene s;
-  auto response =
-      s.Call(s.owner, http::Method::kPost, "/api/v1/authorisations", s.GrantBody(999999));
-  EXPECT_EQ(response.status, 404);
-  EXPECT_EQ(ErrorCode(response), "not_found");
+  auto response = s.CallAs(s.owner, Method::kPost, "/api/v1/authorisations", s.GrantBody(999999));
+  ExpectAnswer(response, 404, "not_found");
 }
 
 TEST(AuthorisationHandlers, GrantOnAMissingSystemIsNotFound) {
   Scene s;
-  auto response = s.Call(
-      s.owner, http::Method::kPost, "/api/v1/authorisations",
+  auto response = s.CallAs(
+      s.owner, Method::kPost, "/api/v1/authorisations",
       R"({"user_id":)" + std::to_string(s.target) + R"(,"system_id":999999,"roles":["backup"]})");
-  EXPECT_EQ(response.status, 404);
-  EXPECT_EQ(ErrorCode(response), "not_found");
+  ExpectAnswer(response, 404, "not_found");
 }
 
 TEST(AuthorisationHandlers, GrantingTwiceToTheSameUserIsAConflictAndKeepsTheRoles) {
   Scene s;
-  auto response = s.Call(s.owner, http::Method::kPost, "/api/v1/authorisations",
-                         s.GrantBody(s.monitoring, R"(["administrator"])"));
-  EXPECT_EQ(response.status, 409);
-  EXPECT_EQ(ErrorCode(response), "conflict");
+  auto response = s.CallAs(s.owner, Method::kPost, "/api/v1/authorisations",
+                           s.GrantBody(s.monitoring, R"(["administrator"])"));
+  ExpectAnswer(response, 409, "conflict");
   auto stored = Must(s.directory().GetAuthorisation(s.monitoring_grant));
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->roles, RoleSet{Role::kMonitoring});
@@ -424,59 +296,56 @@ TEST(AuthorisationHandlers, GrantingTwiceToTheSameUserIsAConflictAndKeepsTheRole
 TEST(AuthorisationHandlers, GrantingToTheSystemsOwnerIsAlreadyOwner) {
   Scene s;
   auto response =
-      s.Call(s.administrator, http::Method::kPost, "/api/v1/authorisations", s.GrantBody(s.owner));
-  EXPECT_EQ(response.status, 409);
-  EXPECT_EQ(ErrorCode(response), "already_owner");
+      s.CallAs(s.administrator, Method::kPost, "/api/v1/authorisations", s.GrantBody(s.owner));
+  ExpectAnswer(response, 409, "already_owner");
 }
 
 TEST(AuthorisationHandlers, ListShowsOnlyWhatTheCallerGranted) {
   Scene s;
   ASSERT_EQ(
-      s.Call(s.administrator, http::Method::kPost, "/api/v1/authorisations", s.GrantBody(s.target))
+      s.CallAs(s.administrator, Method::kPost, "/api/v1/authorisations", s.GrantBody(s.target))
           .status,
       201);
-  auto mine = Body(s.Call(s.administrator, http::Method::kGet, "/api/v1/authorisations"));
+  auto mine = Body(s.CallAs(s.administrator, Method::kGet, "/api/v1/authorisations"));
   EXPECT_EQ(mine.at("total").as_int64(), 1);
   ASSERT_EQ(mine.at("items").as_array().size(), 1u);
   EXPECT_EQ(mine.at("items").at(0).at("user").at("id").as_int64(), s.target);
 
-  auto owners = Body(s.Call(s.owner, http::Method::kGet, "/api/v1/authorisations?sort=created"));
+  auto owners = Body(s.CallAs(s.owner, Method::kGet, "/api/v1/authorisations?sort=created"));
   EXPECT_EQ(owners.at("total").as_int64(), 4);
 
-  auto none = Body(s.Call(s.monitoring, http::Method::kGet, "/api/v1/authorisations"));
+  auto none = Body(s.CallAs(s.monitoring, Method::kGet, "/api/v1/authorisations"));
   EXPECT_EQ(none.at("total").as_int64(), 0);
   EXPECT_TRUE(none.at("items").as_array().empty());
 }
 
 TEST(AuthorisationHandlers, ListFiltersByUserEmailAndPages) {
   Scene s;
-  auto filtered =
-      Body(s.Call(s.owner, http::Method::kGet, "/api/v1/authorisations?q=backup&limit=10"));
+  auto filtered = Body(s.CallAs(s.owner, Method::kGet, "/api/v1/authorisations?q=backup&limit=10"));
   EXPECT_EQ(filtered.at("total").as_int64(), 1);
-  auto paged = Body(s.Call(s.owner, http::Method::kGet, "/api/v1/authorisations?limit=1&offset=1"));
+  auto paged = Body(s.CallAs(s.owner, Method::kGet, "/api/v1/authorisations?limit=1&offset=1"));
   EXPECT_EQ(paged.at("total").as_int64(), 4);
   EXPECT_EQ(paged.at("items").as_array().size(), 1u);
 }
 
 TEST(AuthorisationHandlers, ListRefusesAnUnknownSortKey) {
   Scene s;
-  auto response = s.Call(s.owner, http::Method::kGet, "/api/v1/authorisations?sort=roles");
-  EXPECT_EQ(response.status, 400);
-  EXPECT_EQ(ErrorCode(response), "invalid_parameter");
+  auto response = s.CallAs(s.owner, Method::kGet, "/api/v1/authorisations?sort=roles");
+  ExpectAnswer(response, 400, "invalid_parameter");
 }
 
 TEST(AuthorisationHandlers, ListNeedsALogin) {
   Scene s;
-  EXPECT_EQ(s.Call(std::nullopt, http::Method::kGet, "/api/v1/authorisations").status, 401);
+  EXPECT_EQ(s.CallAs(std::nullopt, Method::kGet, "/api/v1/authorisations").status, 401);
 }
 
 TEST(AuthorisationHandlers, PatchReplacesTheRoles) {
   Scene s;
-  auto response = s.Call(s.administrator, http::Method::kPatch, s.GrantPath(),
-                         R"({"roles":["backup","administrator"]})");
+  auto response = s.CallAs(s.administrator, Method::kPatch, s.GrantPath(),
+                           R"({"roles":["backup","administrator"]})");
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(json::serialize(Body(response).at("roles")), R"(["administrator","backup"])");
-  auto seen = Must(s.directory().GetVisibleSystem(s.monitoring, s.acme(), s.system));
+  auto seen = Must(s.directory().GetVisibleSystem(s.monitoring, s.acme, s.system));
   ASSERT_TRUE(seen.has_value());
   EXPECT_EQ(seen->roles, (RoleSet{Role::kAdministrator, Role::kBackup}));
 }
@@ -485,18 +354,17 @@ TEST(AuthorisationHandlers, PatchRefusesTheOwnerRoleAndEmptyRoles) {
   for (const std::string body : {R"({"roles":["owner"]})", R"({"roles":[]})"}) {
     SCOPED_TRACE(body);
     Scene s;
-    auto response = s.Call(s.owner, http::Method::kPatch, s.GrantPath(), body);
-    EXPECT_EQ(response.status, 400);
-    EXPECT_EQ(ErrorCode(response), "invalid_field");
+    auto response = s.CallAs(s.owner, Method::kPatch, s.GrantPath(), body);
+    ExpectAnswer(response, 400, "invalid_field");
   }
 }
 
 TEST(AuthorisationHandlers, RevokeRemovesThePathToTheSystem) {
   Scene s;
-  ASSERT_EQ(s.Call(s.owner, http::Method::kDelete, s.GrantPath()).status, 204);
-  EXPECT_FALSE(Must(s.directory().GetVisibleSystem(s.monitoring, s.acme(), s.system)));
+  ASSERT_EQ(s.CallAs(s.owner, Method::kDelete, s.GrantPath()).status, 204);
+  EXPECT_FALSE(Must(s.directory().GetVisibleSystem(s.monitoring, s.acme, s.system)));
   EXPECT_FALSE(Must(s.directory().GetAuthorisation(s.monitoring_grant)));
-  EXPECT_EQ(s.Call(s.owner, http::Method::kGet, s.GrantPath()).status, 404);
+  EXPECT_EQ(s.CallAs(s.owner, Method::kGet, s.GrantPath()).status, 404);
 }
 
 TEST(AuthorisationHandlers, UnknownAndMalformedIdsAreNotFound) {
@@ -504,9 +372,8 @@ TEST(AuthorisationHandlers, UnknownAndMalformedIdsAreNotFound) {
   for (const char* path : {"/api/v1/authorisations/999999", "/api/v1/authorisations/abc",
                            "/api/v1/authorisations/0", "/api/v1/authorisations/-1"}) {
     SCOPED_TRACE(path);
-    auto response = s.Call(s.owner, http::Method::kGet, path);
-    EXPECT_EQ(response.status, 404);
-    EXPECT_EQ(ErrorCode(response), "not_found");
+    auto response = s.CallAs(s.owner, Method::kGet, path);
+    ExpectAnswer(response, 404, "not_found");
   }
 }
 
@@ -517,8 +384,7 @@ struct FormerAdministrator : Scene {
     const auto list = Must(directory().ListAuthorisationsGrantedBy(owner, FirstItems(100)));
     for (const auto& a : list.items) {
       if (a.user_id == administrator) {
-        Must(directory().DeleteAuthorisation(a.id,
-                                             ActorFor(std::nullopt, std::nullopt, "operator")));
+        Must(directory().DeleteAuthorisation(a.id, OperatorActor()));
       }
     }
   }
@@ -528,17 +394,16 @@ struct FormerAdministrator : Scene {
 
 TEST(AuthorisationHandlers, AFormerAdministratorStillReadsWhatTheyGranted) {
   FormerAdministrator s;
-  EXPECT_EQ(s.Call(s.administrator, http::Method::kGet, s.Path()).status, 200);
-  auto list = Body(s.Call(s.administrator, http::Method::kGet, "/api/v1/authorisations"));
+  EXPECT_EQ(s.CallAs(s.administrator, Method::kGet, s.Path()).status, 200);
+  auto list = Body(s.CallAs(s.administrator, Method::kGet, "/api/v1/authorisations"));
   EXPECT_EQ(list.at("total").as_int64(), 1);
 }
 
 TEST(AuthorisationHandlers, AFormerAdministratorCannotChangeRolesTheyGranted) {
   FormerAdministrator s;
   auto response =
-      s.Call(s.administrator, http::Method::kPatch, s.Path(), R"({"roles":["administrator"]})");
-  EXPECT_EQ(response.status, 403);
-  EXPECT_EQ(ErrorCode(response), "forbidden");
+      s.CallAs(s.administrator, Method::kPatch, s.Path(), R"({"roles":["administrator"]})");
+  ExpectAnswer(response, 403, "forbidden");
   auto stored = Must(s.directory().GetAuthorisation(s.grant));
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->roles, RoleSet{Role::kMonitoring});
@@ -546,20 +411,20 @@ TEST(AuthorisationHandlers, AFormerAdministratorCannotChangeRolesTheyGranted) {
 
 TEST(AuthorisationHandlers, AFormerAdministratorMayStillRevokeWhatTheyGranted) {
   FormerAdministrator s;
-  EXPECT_EQ(s.Call(s.administrator, http::Method::kDelete, s.Path()).status, 204);
+  EXPECT_EQ(s.CallAs(s.administrator, Method::kDelete, s.Path()).status, 204);
   EXPECT_FALSE(Must(s.directory().GetAuthorisation(s.grant)));
 }
 
 TEST(AuthorisationHandlers, ChangesAreWrittenToTheAuditLog) {
   Scene s;
-  const auto before = Must(s.directory().ListAudit(s.acme(), FirstItems(1000))).total;
+  const auto before = Must(s.directory().ListAudit(s.acme, FirstItems(1000))).total;
   ASSERT_EQ(
-      s.Call(s.owner, http::Method::kPost, "/api/v1/authorisations", s.GrantBody(s.target)).status,
+      s.CallAs(s.owner, Method::kPost, "/api/v1/authorisations", s.GrantBody(s.target)).status,
       201);
-  ASSERT_EQ(s.Call(s.owner, http::Method::kPatch, s.GrantPath(), R"({"roles":["backup"]})").status,
+  ASSERT_EQ(s.CallAs(s.owner, Method::kPatch, s.GrantPath(), R"({"roles":["backup"]})").status,
             200);
-  ASSERT_EQ(s.Call(s.owner, http::Method::kDelete, s.GrantPath()).status, 204);
-  const auto after = Must(s.directory().ListAudit(s.acme(), FirstItems(1000)));
+  ASSERT_EQ(s.CallAs(s.owner, Method::kDelete, s.GrantPath()).status, 204);
+  const auto after = Must(s.directory().ListAudit(s.acme, FirstItems(1000)));
   EXPECT_EQ(after.total, before + 3);
   bool by_owner = false;
   for (const auto& entry : after.items) {

@@ -27,17 +27,6 @@ using policy::Role;
 constexpr std::size_t kMaxNameChars = 100;
 constexpr std::size_t kMaxDescriptionChars = 1000;
 
-const std::vector<std::string_view>& GrantableRoleNames() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (Role role : policy::kAllRoles) {
-      if (policy::IsGrantable(role)) out.push_back(policy::RoleWireName(role));
-    }
-    return out;
-  }();
-  return names;
-}
-
 json::value RoleJson(std::optional<Role> role) {
   if (!role) return nullptr;
   return json::string(policy::RoleWireName(*role));
@@ -85,12 +74,7 @@ http::Response OwnerOnly() {
 
 template <typename T, typename ToJson>
 http::Response ItemsResponse(const std::vector<T>& rows, ToJson to_json) {
-  json::array items;
-  items.reserve(rows.size());
-  for (const T& row : rows) items.emplace_back(to_json(row));
-  const auto total = static_cast<int64_t>(rows.size());
-  return http::JsonResponse(
-      200, json::serialize(json::object{{"items", std::move(items)}, {"total", total}}));
+  return ListResponse(rows, static_cast<int64_t>(rows.size()), to_json);
 }
 
 bool Owns(const Group& group, const Caller& caller) {
@@ -175,11 +159,7 @@ http::Response List(const ApiServices& services, const http::Request& request,
   auto page =
       services.directory->ListGroups(caller.company_id, caller.user_id, only_owned, *parsed.query);
   if (!page.ok()) return StatusResponse(page.status());
-  json::array items;
-  items.reserve(page->items.size());
-  for (const Group& group : page->items) items.emplace_back(GroupJson(group));
-  return http::JsonResponse(
-      200, json::serialize(json::object{{"items", std::move(items)}, {"total", page->total}}));
+  return ListResponse(page->items, page->total, GroupJson);
 }
 
 http::Response Create(const ApiServices& services, const http::Request& request,
@@ -287,11 +267,17 @@ http::Response ListMembers(const ApiServices& services, const http::Request& req
   return ItemsResponse(*members, MemberJson);
 }
 
-std::optional<GroupMember> FindMember(const std::vector<GroupMember>& members, int64_t user_id) {
-  auto it = std::find_if(members.begin(), members.end(),
-                         [user_id](const GroupMember& m) { return m.user_id == user_id; });
-  if (it == members.end()) return std::nullopt;
+// The item whose `field` equals `id`, nullopt when there is none.
+template <typename T>
+std::optional<T> FindBy(const std::vector<T>& items, int64_t T::*field, int64_t id) {
+  auto it =
+      std::find_if(items.begin(), items.end(), [&](const T& item) { return item.*field == id; });
+  if (it == items.end()) return std::nullopt;
   return *it;
+}
+
+std::optional<GroupMember> FindMember(const std::vector<GroupMember>& members, int64_t user_id) {
+  return FindBy(members, &GroupMember::user_id, user_id);
 }
 
 http::Response PutMember(const ApiServices& services, const http::Request& request,
@@ -344,10 +330,7 @@ http::Response RemoveMember(const ApiServices& services, const http::Request& re
 // --- Systems ------------------------------------------------------------------------------
 
 std::optional<GroupSystem> FindSystem(const std::vector<GroupSystem>& systems, int64_t system_id) {
-  auto it = std::find_if(systems.begin(), systems.end(),
-                         [system_id](const GroupSystem& s) { return s.system_id == system_id; });
-  if (it == systems.end()) return std::nullopt;
-  return *it;
+  return FindBy(systems, &GroupSystem::system_id, system_id);
 }
 
 http::Response ListSystems(const ApiServices& services, const http::Request& request,
@@ -415,33 +398,27 @@ http::Response RemoveSystem(const ApiServices& services, const http::Request& re
   return NoContent();
 }
 
-using Body = http::Response (*)(const ApiServices&, const http::Request&, const Caller&);
-
-http::Handler Bind(const ApiServices& services, Body body) {
-  return WithCaller(services, [services, body](const http::Request& request, const Caller& caller) {
-    return body(services, request, caller);
-  });
-}
-
 }  // namespace
 
 void AddGroupRoutes(http::Router& router, const ApiServices& services) {
   using http::Method;
-  router.Add(Method::kGet, "/api/v1/groups", Bind(services, List));
-  router.Add(Method::kPost, "/api/v1/groups", Bind(services, Create));
-  router.Add(Method::kGet, "/api/v1/groups/{id}", Bind(services, Get));
-  router.Add(Method::kPatch, "/api/v1/groups/{id}", Bind(services, Update));
-  router.Add(Method::kDelete, "/api/v1/groups/{id}", Bind(services, Delete));
-  router.Add(Method::kPost, "/api/v1/groups/{id}/join", Bind(services, Join));
-  router.Add(Method::kPost, "/api/v1/groups/{id}/leave", Bind(services, Leave));
-  router.Add(Method::kGet, "/api/v1/groups/{id}/members", Bind(services, ListMembers));
-  router.Add(Method::kPut, "/api/v1/groups/{id}/members/{user_id}", Bind(services, PutMember));
+  router.Add(Method::kGet, "/api/v1/groups", BindWithCaller(services, List));
+  router.Add(Method::kPost, "/api/v1/groups", BindWithCaller(services, Create));
+  router.Add(Method::kGet, "/api/v1/groups/{id}", BindWithCaller(services, Get));
+  router.Add(Method::kPatch, "/api/v1/groups/{id}", BindWithCaller(services, Update));
+  router.Add(Method::kDelete, "/api/v1/groups/{id}", BindWithCaller(services, Delete));
+  router.Add(Method::kPost, "/api/v1/groups/{id}/join", BindWithCaller(services, Join));
+  router.Add(Method::kPost, "/api/v1/groups/{id}/leave", BindWithCaller(services, Leave));
+  router.Add(Method::kGet, "/api/v1/groups/{id}/members", BindWithCaller(services, ListMembers));
+  router.Add(Method::kPut, "/api/v1/groups/{id}/members/{user_id}",
+             BindWithCaller(services, PutMember));
   router.Add(Method::kDelete, "/api/v1/groups/{id}/members/{user_id}",
-             Bind(services, RemoveMember));
-  router.Add(Method::kGet, "/api/v1/groups/{id}/systems", Bind(services, ListSystems));
-  router.Add(Method::kPut, "/api/v1/groups/{id}/systems/{system_id}", Bind(services, PutSystem));
+             BindWithCaller(services, RemoveMember));
+  router.Add(Method::kGet, "/api/v1/groups/{id}/systems", BindWithCaller(services, ListSystems));
+  router.Add(Method::kPut, "/api/v1/groups/{id}/systems/{system_id}",
+             BindWithCaller(services, PutSystem));
   router.Add(Method::kDelete, "/api/v1/groups/{id}/systems/{system_id}",
-             Bind(services, RemoveSystem));
+             BindWithCaller(services, RemoveSystem));
 }
 
 }  // namespace ccc::relay::api

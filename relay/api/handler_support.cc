@@ -1,7 +1,11 @@
 #include "relay/api/handler_support.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 #include <chrono>
+
+#include "relay/policy/roles.h"
 
 namespace ccc::relay::api {
 namespace {
@@ -65,6 +69,30 @@ boost::json::object UserMeJson(const directory::User& user) {
 boost::json::value OptionalTime(const std::optional<int64_t>& unix_ms) {
   if (!unix_ms) return nullptr;
   return boost::json::value(Rfc3339(*unix_ms));
+}
+
+const std::vector<std::string_view>& GrantableRoleNames() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (policy::Role role : policy::kAllRoles) {
+      if (policy::IsGrantable(role)) out.push_back(policy::RoleWireName(role));
+    }
+    return out;
+  }();
+  return names;
+}
+
+void AppendAuditOrLog(const ApiServices& services, const directory::AuditEntry& entry) {
+  Status status = services.directory->AppendAudit(entry);
+  if (!status.ok()) {
+    spdlog::error("api: audit entry {} not written: {}", entry.action, status.ToString());
+  }
+}
+
+http::Handler BindWithCaller(const ApiServices& services, ServicesCallerHandler body) {
+  return WithCaller(services, [services, body](const http::Request& request, const Caller& caller) {
+    return body(services, request, caller);
+  });
 }
 
 }  // namespace ccc::relay::api

@@ -93,13 +93,19 @@ void JsonInput::Fail(std::string_view code, std::string message) {
   if (!error_) error_ = http::JsonError(400, code, message);
 }
 
-std::optional<std::string> JsonInput::String(std::string_view name, StringRules rules) {
+const boost::json::value* JsonInput::Present(std::string_view name, bool required) {
   known_.emplace_back(name);
   const boost::json::value* value = object_.if_contains(name);
   if (value == nullptr || value->is_null()) {
-    if (rules.required) Fail("missing_field", Field(name) + " is required");
-    return std::nullopt;
+    if (required) Fail("missing_field", Field(name) + " is required");
+    return nullptr;
   }
+  return value;
+}
+
+std::optional<std::string> JsonInput::String(std::string_view name, StringRules rules) {
+  const boost::json::value* value = Present(name, rules.required);
+  if (value == nullptr) return std::nullopt;
   const std::string describe = Field(name) + " must be a string of at most " +
                                std::to_string(rules.max_chars) + " characters";
   if (!value->is_string()) {
@@ -127,12 +133,8 @@ std::optional<std::string> JsonInput::String(std::string_view name, StringRules 
 }
 
 std::optional<int64_t> JsonInput::Int(std::string_view name, IntRules rules) {
-  known_.emplace_back(name);
-  const boost::json::value* value = object_.if_contains(name);
-  if (value == nullptr || value->is_null()) {
-    if (rules.required) Fail("missing_field", Field(name) + " is required");
-    return std::nullopt;
-  }
+  const boost::json::value* value = Present(name, rules.required);
+  if (value == nullptr) return std::nullopt;
   const std::string describe = Field(name) + " must be an integer from " +
                                std::to_string(rules.min) + " to " + std::to_string(rules.max);
   std::optional<int64_t> number;
@@ -150,12 +152,8 @@ std::optional<int64_t> JsonInput::Int(std::string_view name, IntRules rules) {
 }
 
 std::optional<bool> JsonInput::Bool(std::string_view name, bool required) {
-  known_.emplace_back(name);
-  const boost::json::value* value = object_.if_contains(name);
-  if (value == nullptr || value->is_null()) {
-    if (required) Fail("missing_field", Field(name) + " is required");
-    return std::nullopt;
-  }
+  const boost::json::value* value = Present(name, required);
+  if (value == nullptr) return std::nullopt;
   if (!value->is_bool()) {
     Fail("invalid_field", Field(name) + " must be true or false");
     return std::nullopt;
@@ -166,12 +164,8 @@ std::optional<bool> JsonInput::Bool(std::string_view name, bool required) {
 std::optional<std::string> JsonInput::Enum(std::string_view name,
                                            const std::vector<std::string_view>& allowed,
                                            bool required) {
-  known_.emplace_back(name);
-  const boost::json::value* value = object_.if_contains(name);
-  if (value == nullptr || value->is_null()) {
-    if (required) Fail("missing_field", Field(name) + " is required");
-    return std::nullopt;
-  }
+  const boost::json::value* value = Present(name, required);
+  if (value == nullptr) return std::nullopt;
   if (value->is_string()) {
     std::string_view text = value->get_string();
     if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) {
@@ -185,12 +179,8 @@ std::optional<std::string> JsonInput::Enum(std::string_view name,
 std::optional<std::vector<std::string>> JsonInput::EnumArray(
     std::string_view name, const std::vector<std::string_view>& allowed, std::size_t min_items,
     bool required) {
-  known_.emplace_back(name);
-  const boost::json::value* value = object_.if_contains(name);
-  if (value == nullptr || value->is_null()) {
-    if (required) Fail("missing_field", Field(name) + " is required");
-    return std::nullopt;
-  }
+  const boost::json::value* value = Present(name, required);
+  if (value == nullptr) return std::nullopt;
   const std::string describe = Field(name) + " must be an array of at least " +
                                std::to_string(min_items) + " distinct values of " +
                                JoinQuoted(allowed);

@@ -77,6 +77,9 @@ class JsonInput {
 
  private:
   void Fail(std::string_view code, std::string message);
+  // Marks `name` as known and returns its value; nullptr when it is absent or null (then
+  // missing_field is recorded if `required`).
+  const boost::json::value* Present(std::string_view name, bool required);
 
   boost::json::object object_;
   std::vector<std::string> known_;

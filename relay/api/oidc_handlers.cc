@@ -22,8 +22,9 @@ using oidc::OidcResult;
 constexpr std::size_t kMaxReturnToChars = 2048;
 constexpr std::size_t kMaxEmailChars = 254;
 constexpr std::size_t kMaxNameChars = 200;
-constexpr std::size_t kMaxUserAgentBytes = 512;
 constexpr std::string_view kStateCookiePath = "/api/v1/auth/oidc";
+// details.method of the audit entries of single sign-on logins.
+constexpr std::string_view kAuditMethod = "oidc";
 constexpr int64_t kStateCookieSeconds = oidc::LoginStateStore::kDefaultLifetimeMs / 1000;
 
 std::string_view TrimSpaces(std::string_view text) {
@@ -70,35 +71,6 @@ http::Response Redirect(std::string location) {
 
 http::Response Disabled() {
   return http::JsonError(404, "oidc_disabled", "single sign-on is not configured");
-}
-
-void Audit(const ApiServices& services, directory::AuditEntry entry) {
-  Status status = services.directory->AppendAudit(entry);
-  if (!status.ok()) {
-    spdlog::error("oidc: audit entry {} not written: {}", entry.action, status.ToString());
-  }
-}
-
-directory::AuditEntry LoginAudit(const http::Request& request, int64_t now, std::string_view action,
-                                 std::string_view actor, const directory::User* user,
-                                 std::string_view reason) {
-  directory::AuditEntry entry;
-  entry.ts_ms = now;
-  entry.actor = std::string(actor);
-  entry.address = request.remote_address;
-  entry.action = std::string(action);
-  entry.target_type = "user";
-  if (user != nullptr) {
-    entry.company_id = user->company_id;
-    entry.actor_user_id = user->id;
-    entry.actor = user->email;
-    entry.target_id = std::to_string(user->id);
-  }
-  boost::json::object details;
-  details["method"] = "oidc";
-  if (!reason.empty()) details["reason"] = reason;
-  entry.details_json = boost::json::serialize(details);
-  return entry;
 }
 
 OidcFailure Storage(const Status& status) {
@@ -200,23 +172,6 @@ OidcResult<directory::User> FindOrCreateUser(const ApiServices& services,
   return OidcFailure{OidcError::kAccountConflict, "user changed concurrently"};
 }
 
-// A session exactly as the password login creates one; returns its Set-Cookie value.
-Result<std::string> IssueSession(const ApiServices& services, const directory::User& user,
-                                 const http::Request& request, int64_t now) {
-  const std::string token = auth::NewSecretToken();
-  directory::SessionRecord session;
-  session.id_digest = auth::TokenDigest(token);
-  session.user_id = user.id;
-  session.csrf_token = auth::NewSecretToken();
-  session.created_ms = now;
-  session.last_used_ms = now;
-  session.expires_ms = now + services.sessions.absolute_lifetime.count();
-  session.address = request.remote_address;
-  session.user_agent = std::string(request.Header("user-agent").substr(0, kMaxUserAgentBytes));
-  CCC_RETURN_IF_ERROR(services.directory->CreateSession(session));
-  return SessionCookie(services.sessions, token);
-}
-
 http::Response OidcStatus(oidc::OidcClient* client) {
   boost::json::object body;
   body["enabled"] = client != nullptr;
@@ -283,23 +238,25 @@ http::Response CompleteLogin(const ApiServices& services, oidc::OidcClient& clie
     std::string_view code = OidcErrorCode(failure.error);
     spdlog::info("oidc: login refused ({}): {}", code, failure.detail);
     if (audit_failure) {
-      Audit(services, LoginAudit(request, now, "session.login_failed", actor, nullptr, code));
+      AppendAuditOrLog(services, LoginAuditEntry(request, now, "session.login_failed", actor,
+                                                 nullptr, code, kAuditMethod));
     }
     http::Response response = Redirect("/login?sso_error=" + std::string(code));
     response.headers.emplace_back("Set-Cookie", StateCookie(services.sessions, "", true));
     return response;
   }
 
-  auto cookie = IssueSession(services, *user, request, now);
-  if (!cookie.ok()) {
-    spdlog::error("oidc: session not stored: {}", cookie.status().ToString());
-    Audit(services, LoginAudit(request, now, "session.login_failed", actor, &*user,
-                               OidcErrorCode(OidcError::kInternal)));
+  auto session = IssueSession(services, *user, request, now);
+  if (!session.ok()) {
+    spdlog::error("oidc: session not stored: {}", session.status().ToString());
+    AppendAuditOrLog(services, LoginAuditEntry(request, now, "session.login_failed", actor, &*user,
+                                               OidcErrorCode(OidcError::kInternal), kAuditMethod));
     return Redirect("/login?sso_error=" + std::string(OidcErrorCode(OidcError::kInternal)));
   }
-  Audit(services, LoginAudit(request, now, "session.login", actor, &*user, ""));
+  AppendAuditOrLog(services,
+                   LoginAuditEntry(request, now, "session.login", actor, &*user, "", kAuditMethod));
   http::Response response = Redirect(return_to);
-  response.headers.emplace_back("Set-Cookie", *cookie);
+  response.headers.emplace_back("Set-Cookie", std::move(session->cookie));
   response.headers.emplace_back("Set-Cookie", StateCookie(services.sessions, "", true));
   return response;
 }

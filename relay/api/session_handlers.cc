@@ -56,34 +56,6 @@ http::Response SessionResponse(boost::json::object user, const std::string& csrf
   return http::JsonResponse(200, boost::json::serialize(body));
 }
 
-void Audit(const ApiServices& services, const directory::AuditEntry& entry) {
-  Status status = services.directory->AppendAudit(entry);
-  // The login itself has happened (or failed) either way; the gap is logged loudly.
-  if (!status.ok())
-    spdlog::error("api: audit entry {} not written: {}", entry.action, status.ToString());
-}
-
-directory::AuditEntry LoginAudit(const http::Request& request, int64_t now, std::string_view action,
-                                 std::string_view email, const directory::User* user,
-                                 std::string_view reason) {
-  directory::AuditEntry entry;
-  entry.ts_ms = now;
-  entry.actor = std::string(email);
-  entry.address = request.remote_address;
-  entry.action = std::string(action);
-  entry.target_type = "user";
-  if (user != nullptr) {
-    entry.company_id = user->company_id;
-    entry.actor_user_id = user->id;
-    entry.actor = user->email;
-    entry.target_id = std::to_string(user->id);
-  }
-  boost::json::object details;
-  if (!reason.empty()) details["reason"] = reason;
-  entry.details_json = boost::json::serialize(details);
-  return entry;
-}
-
 http::Response Login(const ApiServices& services, const std::string& dummy_hash,
                      const http::Request& request) {
   auto input = JsonInput::Parse(request);
@@ -123,7 +95,8 @@ http::Response Login(const ApiServices& services, const std::string& dummy_hash,
   }
   if (!reason.empty()) {
     services.login_gate->RecordFailure(account, request.remote_address);
-    Audit(services, LoginAudit(request, now, "session.login_failed", *email, user, reason));
+    AppendAuditOrLog(services,
+                     LoginAuditEntry(request, now, "session.login_failed", *email, user, reason));
     return InvalidCredentials();
   }
   services.login_gate->RecordSuccess(account);
@@ -138,22 +111,12 @@ http::Response Login(const ApiServices& services, const std::string& dummy_hash,
   }
   slot.reset();
 
-  const std::string token = auth::NewSecretToken();
-  directory::SessionRecord session;
-  session.id_digest = auth::TokenDigest(token);
-  session.user_id = user->id;
-  session.csrf_token = auth::NewSecretToken();
-  session.created_ms = now;
-  session.last_used_ms = now;
-  session.expires_ms = now + services.sessions.absolute_lifetime.count();
-  session.address = request.remote_address;
-  session.user_agent = std::string(request.Header("user-agent").substr(0, kMaxUserAgentBytes));
-  Status created = services.directory->CreateSession(session);
-  if (!created.ok()) return StatusResponse(created);
-  Audit(services, LoginAudit(request, now, "session.login", *email, user, ""));
+  auto issued = IssueSession(services, *user, request, now);
+  if (!issued.ok()) return StatusResponse(issued.status());
+  AppendAuditOrLog(services, LoginAuditEntry(request, now, "session.login", *email, user, ""));
 
-  http::Response response = SessionResponse(UserMeJson(*user), session.csrf_token);
-  response.headers.emplace_back("Set-Cookie", SessionCookie(services.sessions, token));
+  http::Response response = SessionResponse(UserMeJson(*user), issued->csrf_token);
+  response.headers.emplace_back("Set-Cookie", std::move(issued->cookie));
   return response;
 }
 
@@ -172,7 +135,7 @@ http::Response Logout(const ApiServices& services, const http::Request& request,
   entry.action = "session.logout";
   entry.target_type = "user";
   entry.target_id = std::to_string(caller.user_id);
-  Audit(services, entry);
+  AppendAuditOrLog(services, entry);
   response.headers.emplace_back("Set-Cookie", ClearedSessionCookie(services.sessions));
   return response;
 }
@@ -233,6 +196,45 @@ http::Response ChangePassword(const ApiServices& services, const http::Request& 
 }
 
 }  // namespace
+
+Result<IssuedSession> IssueSession(const ApiServices& services, const directory::User& user,
+                                   const http::Request& request, int64_t now_ms) {
+  const std::string token = auth::NewSecretToken();
+  directory::SessionRecord session;
+  session.id_digest = auth::TokenDigest(token);
+  session.user_id = user.id;
+  session.csrf_token = auth::NewSecretToken();
+  session.created_ms = now_ms;
+  session.last_used_ms = now_ms;
+  session.expires_ms = now_ms + services.sessions.absolute_lifetime.count();
+  session.address = request.remote_address;
+  session.user_agent = std::string(request.Header("user-agent").substr(0, kMaxUserAgentBytes));
+  CCC_RETURN_IF_ERROR(services.directory->CreateSession(session));
+  return IssuedSession{SessionCookie(services.sessions, token), std::move(session.csrf_token)};
+}
+
+directory::AuditEntry LoginAuditEntry(const http::Request& request, int64_t now_ms,
+                                      std::string_view action, std::string_view actor,
+                                      const directory::User* user, std::string_view reason,
+                                      std::string_view method) {
+  directory::AuditEntry entry;
+  entry.ts_ms = now_ms;
+  entry.actor = std::string(actor);
+  entry.address = request.remote_address;
+  entry.action = std::string(action);
+  entry.target_type = "user";
+  if (user != nullptr) {
+    entry.company_id = user->company_id;
+    entry.actor_user_id = user->id;
+    entry.actor = user->email;
+    entry.target_id = std::to_string(user->id);
+  }
+  boost::json::object details;
+  if (!method.empty()) details["method"] = method;
+  if (!reason.empty()) details["reason"] = reason;
+  entry.details_json = boost::json::serialize(details);
+  return entry;
+}
 
 std::string SessionCookie(const SessionSettings& settings, std::string_view token) {
   auto max_age = std::chrono::duration_cast<std::chrono::seconds>(settings.absolute_lifetime);

@@ -2,9 +2,21 @@
 
 #include <boost/json.hpp>
 
+#include "relay/api/handler_support.h"
 #include "relay/api/list_query.h"
 
 namespace ccc::relay::api {
+namespace {
+
+boost::json::object UserItemJson(const directory::User& user) {
+  boost::json::object item;
+  item["id"] = user.id;
+  item["email"] = user.email;
+  item["name"] = user.name;
+  return item;
+}
+
+}  // namespace
 
 void AddUserRoutes(http::Router& router, const ApiServices& services) {
   router.Add(http::Method::kGet, "/api/v1/users",
@@ -13,18 +25,7 @@ void AddUserRoutes(http::Router& router, const ApiServices& services) {
                if (!query.ok()) return *query.failure;
                auto page = services.directory->ListUsers(caller.company_id, *query.query);
                if (!page.ok()) return StatusResponse(page.status());
-               boost::json::array items;
-               for (const directory::User& user : page->items) {
-                 boost::json::object item;
-                 item["id"] = user.id;
-                 item["email"] = user.email;
-                 item["name"] = user.name;
-                 items.push_back(std::move(item));
-               }
-               boost::json::object body;
-               body["items"] = std::move(items);
-               body["total"] = page->total;
-               return http::JsonResponse(200, boost::json::serialize(body));
+               return ListResponse(page->items, page->total, UserItemJson);
              }));
 }
 

@@ -13,30 +13,21 @@ namespace {
 using http::Method;
 using testing::Body;
 using testing::ErrorCode;
-
-constexpr char kPassword[] = "correct horse battery";
+using testing::ItemStrings;
+using testing::kTestPassword;
 
 class UserApi : public ::testing::Test {
  protected:
   UserApi() {
     int64_t acme = env_.CreateCompany("Acme");
     int64_t other = env_.CreateCompany("Other");
-    env_.CreateUser(acme, "carol@example.com", kPassword);
-    env_.CreateUser(acme, "alice@example.com", kPassword);
-    env_.CreateUser(acme, "bob@example.com", kPassword);
-    env_.CreateUser(other, "mallory@other.example", kPassword);
+    env_.CreateUser(acme, "carol@example.com", kTestPassword);
+    env_.CreateUser(acme, "alice@example.com", kTestPassword);
+    env_.CreateUser(acme, "bob@example.com", kTestPassword);
+    env_.CreateUser(other, "mallory@other.example", kTestPassword);
     AddSessionRoutes(env_.router(), env_.services());
     AddUserRoutes(env_.router(), env_.services());
-    session_ = env_.Login("alice@example.com", kPassword);
-  }
-
-  std::vector<std::string> Emails(const http::Response& response) {
-    std::vector<std::string> emails;
-    boost::json::value body = Body(response);
-    for (const auto& item : body.at("items").as_array()) {
-      emails.emplace_back(item.at("email").as_string());
-    }
-    return emails;
+    session_ = env_.Login("alice@example.com", kTestPassword);
   }
 
   testing::ApiTestEnv env_;
@@ -46,8 +37,9 @@ class UserApi : public ::testing::Test {
 TEST_F(UserApi, ListsTheCompanysUsersByEmail) {
   http::Response response = env_.Call(Method::kGet, "/api/v1/users", "", {.session = session_});
   ASSERT_EQ(response.status, 200) << response.body;
-  EXPECT_EQ(Emails(response), (std::vector<std::string>{"alice@example.com", "bob@example.com",
-                                                        "carol@example.com"}));
+  EXPECT_EQ(
+      ItemStrings(response, "email"),
+      (std::vector<std::string>{"alice@example.com", "bob@example.com", "carol@example.com"}));
   EXPECT_EQ(Body(response).at("total").as_int64(), 3);
 }
 
@@ -65,7 +57,7 @@ TEST_F(UserApi, FiltersCaseInsensitively) {
   http::Response response =
       env_.Call(Method::kGet, "/api/v1/users?q=CAR", "", {.session = session_});
   ASSERT_EQ(response.status, 200) << response.body;
-  EXPECT_EQ(Emails(response), (std::vector<std::string>{"carol@example.com"}));
+  EXPECT_EQ(ItemStrings(response, "email"), (std::vector<std::string>{"carol@example.com"}));
   EXPECT_EQ(Body(response).at("total").as_int64(), 1);
 }
 
@@ -73,7 +65,7 @@ TEST_F(UserApi, PagesInTheAskedOrder) {
   http::Response response = env_.Call(Method::kGet, "/api/v1/users?order=desc&limit=1&offset=1", "",
                                       {.session = session_});
   ASSERT_EQ(response.status, 200) << response.body;
-  EXPECT_EQ(Emails(response), (std::vector<std::string>{"bob@example.com"}));
+  EXPECT_EQ(ItemStrings(response, "email"), (std::vector<std::string>{"bob@example.com"}));
   EXPECT_EQ(Body(response).at("total").as_int64(), 3);
 }
 

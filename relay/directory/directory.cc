@@ -185,6 +185,16 @@ Status ValidatePaging(const ListQuery& query) {
   return Status::Ok();
 }
 
+Result<int64_t> CountRows(Connection& c, const std::string& sql,
+                          const std::function<void(sqlite::Statement&)>& bind) {
+  Result<sqlite::Statement*> stmt = c.Cached(sql);
+  if (!stmt.ok()) return stmt.status();
+  bind(**stmt);
+  Result<bool> row = (*stmt)->Step();
+  if (!row.ok()) return row.status();
+  return *row ? (*stmt)->ColumnInt(0) : int64_t{0};
+}
+
 Storage::ReaderLease::~ReaderLease() {
   if (storage_ == nullptr || connection_ == nullptr) return;
   connection_->ResetStatements();

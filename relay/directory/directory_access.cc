@@ -18,13 +18,12 @@
 namespace ccc::relay::directory {
 namespace {
 
-std::string Json(const boost::json::object& object) { return boost::json::serialize(object); }
-
-Actor InCompany(const Actor& actor, int64_t company_id) {
-  Actor copy = actor;
-  if (!copy.company_id.has_value()) copy.company_id = company_id;
-  return copy;
-}
+using detail::CountRows;
+using detail::InCompany;
+using detail::Json;
+using detail::ReadAll;
+using detail::ReadOne;
+using detail::ReadPage;
 
 boost::json::array RolesJson(policy::RoleSet roles) {
   boost::json::array array;
@@ -50,58 +49,6 @@ Status ValidateGroupRole(std::optional<policy::Role> role) {
     return InvalidArgument("the owner role cannot be given through a group");
   }
   return Status::Ok();
-}
-
-// Reads one row; nullopt when there is none.
-template <typename T>
-Result<std::optional<T>> ReadOne(sqlite::Statement& stmt, T (*read)(const sqlite::Statement&)) {
-  Result<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<T>();
-  return std::optional<T>(read(stmt));
-}
-
-template <typename T>
-Result<std::vector<T>> ReadAll(sqlite::Statement& stmt, T (*read)(const sqlite::Statement&)) {
-  std::vector<T> rows;
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return rows;
-    rows.push_back(read(stmt));
-  }
-}
-
-// Reads a page whose statement ends in "count(*) OVER ()" as column `total_col`; when the
-// page is past the end, `count` (same bindings) supplies the total.
-template <typename T>
-Result<Page<T>> ReadPage(sqlite::Statement& stmt, int total_col,
-                         T (*read)(const sqlite::Statement&), const ListQuery& query,
-                         const std::function<Result<int64_t>()>& count) {
-  Page<T> page;
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    page.items.push_back(read(stmt));
-    page.total = stmt.ColumnInt(total_col);
-  }
-  if (page.items.empty() && query.offset > 0) {
-    Result<int64_t> total = count();
-    if (!total.ok()) return total.status();
-    page.total = *total;
-  }
-  return page;
-}
-
-Result<int64_t> CountRows(detail::Connection& c, const std::string& sql,
-                          const std::function<void(sqlite::Statement&)>& bind) {
-  Result<sqlite::Statement*> stmt = c.Cached(sql);
-  if (!stmt.ok()) return stmt.status();
-  bind(**stmt);
-  Result<bool> row = (*stmt)->Step();
-  if (!row.ok()) return row.status();
-  return *row ? (*stmt)->ColumnInt(0) : int64_t{0};
 }
 
 // Company of a user or system row, nullopt when it does not exist.

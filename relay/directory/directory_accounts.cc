@@ -14,6 +14,8 @@ namespace ccc::relay::directory {
 namespace {
 
 using detail::Connection;
+using detail::InCompany;
+using detail::Json;
 using detail::OptionalInt;
 using detail::OptionalText;
 using sqlite::Database;
@@ -21,16 +23,6 @@ using sqlite::Statement;
 
 constexpr size_t kMaxNameChars = 200;
 constexpr size_t kMaxEmailChars = 254;
-
-std::string Json(const boost::json::object& object) { return boost::json::serialize(object); }
-
-// The audit row of an account change belongs to the company it concerns; the operator's
-// Actor (admin CLI) has no company of its own.
-Actor InCompany(const Actor& actor, int64_t company_id) {
-  Actor scoped = actor;
-  if (!scoped.company_id) scoped.company_id = company_id;
-  return scoped;
-}
 
 // Replaces SQLite's message (which names file and constraint) with one for people, keeping
 // the code; other failures pass through.
@@ -166,6 +158,36 @@ Status UpdateUser(detail::Storage& impl, int64_t user_id, std::string_view sql,
     CCC_RETURN_IF_ERROR(stmt->Run());
     return detail::AppendAuditRow(db, InCompany(actor, *company), action, "user",
                                   std::to_string(user_id), Json(details), detail::NowMs());
+  });
+}
+
+// One page of a company's list. `where` filters with ?1 = company_id, ?2 = query.q and
+// ?3 = its LIKE pattern; `count_from` ("SELECT count(*) FROM ...") and `select` (the columns
+// `read` reads, with FROM) stand before it, `order` (OrderBy) after it. Both statements run
+// in one read transaction, so the total matches the page.
+template <typename T>
+Result<Page<T>> ReadCompanyPage(detail::Storage& storage, int64_t company_id,
+                                const ListQuery& query, std::string_view count_from,
+                                std::string_view select, const std::string& where,
+                                const std::string& order, T (*read)(const Statement&)) {
+  const std::string like = detail::LikePattern(query.q);
+  const auto bind_filter = [&](Statement& stmt) {
+    stmt.Bind(1, company_id).Bind(2, std::string_view(query.q)).Bind(3, std::string_view(like));
+  };
+  return storage.Read<Page<T>>([&](Connection& c) -> Result<Page<T>> {
+    Page<T> page;
+    Result<int64_t> total = detail::CountRows(c, std::string(count_from) + where, bind_filter);
+    if (!total.ok()) return total.status();
+    page.total = *total;
+
+    Result<Statement*> stmt = c.Cached(std::string(select) + where + order + " LIMIT ?4 OFFSET ?5");
+    if (!stmt.ok()) return stmt.status();
+    bind_filter(**stmt);
+    (*stmt)->Bind(4, query.limit).Bind(5, query.offset);
+    Result<std::vector<T>> items = detail::ReadAll(**stmt, read);
+    if (!items.ok()) return items.status();
+    page.items = std::move(*items);
+    return page;
   });
 }
 
@@ -372,36 +394,8 @@ Result<Page<User>> Directory::ListUsers(int64_t company_id, const ListQuery& que
   const std::string where =
       " WHERE u.company_id = ?1 AND (?2 = '' OR u.email LIKE ?3 ESCAPE '\\'"
       " OR u.name LIKE ?3 ESCAPE '\\')";
-  const std::string like = detail::LikePattern(query.q);
-  return impl_->Read<Page<User>>([&](Connection& c) -> Result<Page<User>> {
-    Page<User> page;
-    Result<Statement*> count = c.Cached("SELECT count(*) FROM users u" + where);
-    if (!count.ok()) return count.status();
-    (*count)
-        ->Bind(1, company_id)
-        .Bind(2, std::string_view(query.q))
-        .Bind(3, std::string_view(like));
-    Result<bool> counted = (*count)->Step();
-    if (!counted.ok()) return counted.status();
-    page.total = *counted ? (*count)->ColumnInt(0) : 0;
-
-    Result<Statement*> stmt =
-        c.Cached(std::string(kUserColumns) + where + *order + " LIMIT ?4 OFFSET ?5");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->Bind(1, company_id)
-        .Bind(2, std::string_view(query.q))
-        .Bind(3, std::string_view(like))
-        .Bind(4, query.limit)
-        .Bind(5, query.offset);
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      page.items.push_back(ReadUser(**stmt));
-    }
-    return page;
-  });
+  return ReadCompanyPage(*impl_, company_id, query, "SELECT count(*) FROM users u", kUserColumns,
+                         where, *order, ReadUser);
 }
 
 // --- Sessions -----------------------------------------------------------------------------
@@ -590,36 +584,8 @@ Result<Page<AuditEntry>> Directory::ListAudit(int64_t company_id, const ListQuer
   const std::string where =
       " WHERE company_id = ?1 AND (?2 = '' OR actor LIKE ?3 ESCAPE '\\'"
       " OR action LIKE ?3 ESCAPE '\\' OR target_id LIKE ?3 ESCAPE '\\')";
-  const std::string like = detail::LikePattern(query.q);
-  return impl_->Read<Page<AuditEntry>>([&](Connection& c) -> Result<Page<AuditEntry>> {
-    Page<AuditEntry> page;
-    Result<Statement*> count = c.Cached("SELECT count(*) FROM audit_log" + where);
-    if (!count.ok()) return count.status();
-    (*count)
-        ->Bind(1, company_id)
-        .Bind(2, std::string_view(query.q))
-        .Bind(3, std::string_view(like));
-    Result<bool> counted = (*count)->Step();
-    if (!counted.ok()) return counted.status();
-    page.total = *counted ? (*count)->ColumnInt(0) : 0;
-
-    Result<Statement*> stmt =
-        c.Cached(std::string(kAuditColumns) + where + *order + " LIMIT ?4 OFFSET ?5");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->Bind(1, company_id)
-        .Bind(2, std::string_view(query.q))
-        .Bind(3, std::string_view(like))
-        .Bind(4, query.limit)
-        .Bind(5, query.offset);
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      page.items.push_back(ReadAuditEntry(**stmt));
-    }
-    return page;
-  });
+  return ReadCompanyPage(*impl_, company_id, query, "SELECT count(*) FROM audit_log", kAuditColumns,
+                         where, *order, ReadAuditEntry);
 }
 
 }  // namespace ccc::relay::directory

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -64,6 +66,10 @@ class Connection {
 // ingest_path is empty). Sets connection.ingest_fallback accordingly.
 Status AttachIngest(Connection& connection, const std::string& ingest_path);
 
+// The single integer `sql` (a count) answers with the bindings `bind` sets; 0 without a row.
+Result<int64_t> CountRows(Connection& c, const std::string& sql,
+                          const std::function<void(sqlite::Statement&)>& bind);
+
 // Writes one audit_log row. Call it inside a Storage::Write body, on that body's database, so
 // the row commits or rolls back with the change it describes. `details_json` must be a JSON
 // object ("{}" when there is nothing to add) and must never hold secrets or hashes.
@@ -91,6 +97,62 @@ Result<std::string> OrderBy(const ListQuery& query, std::span<const SortKey> key
 
 // limit 1..1000, offset >= 0, else kInvalidArgument.
 Status ValidatePaging(const ListQuery& query);
+
+// The compact JSON text of an audit row's details.
+inline std::string Json(const boost::json::object& object) {
+  return boost::json::serialize(object);
+}
+
+// The audit row of a change belongs to the company it concerns; the operator's Actor
+// (admin CLI) has no company of its own, so it gets `company_id`.
+inline Actor InCompany(const Actor& actor, int64_t company_id) {
+  Actor scoped = actor;
+  if (!scoped.company_id.has_value()) scoped.company_id = company_id;
+  return scoped;
+}
+
+// Steps `stmt` once: the row read with `read`, nullopt when there is none.
+template <typename T>
+Result<std::optional<T>> ReadOne(sqlite::Statement& stmt, T (*read)(const sqlite::Statement&)) {
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<T>();
+  return std::optional<T>(read(stmt));
+}
+
+// Steps `stmt` to the end, reading every row with `read`.
+template <typename T>
+Result<std::vector<T>> ReadAll(sqlite::Statement& stmt, T (*read)(const sqlite::Statement&)) {
+  std::vector<T> rows;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return rows;
+    rows.push_back(read(stmt));
+  }
+}
+
+// Reads a page whose statement ends in "count(*) OVER ()" as column `total_col`; when the
+// page is past the end, `count` (same bindings) supplies the total.
+template <typename T>
+Result<Page<T>> ReadPage(sqlite::Statement& stmt, int total_col,
+                         T (*read)(const sqlite::Statement&), const ListQuery& query,
+                         const std::function<Result<int64_t>()>& count) {
+  Page<T> page;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    page.items.push_back(read(stmt));
+    page.total = stmt.ColumnInt(total_col);
+  }
+  if (page.items.empty() && query.offset > 0) {
+    Result<int64_t> total = count();
+    if (!total.ok()) return total.status();
+    page.total = *total;
+  }
+  return page;
+}
 
 inline std::optional<int64_t> OptionalInt(const sqlite::Statement& stmt, int col) {
   if (stmt.ColumnIsNull(col)) return std::nullopt;
