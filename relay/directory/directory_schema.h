@@ -152,6 +152,17 @@ CREATE INDEX systems_by_company_name_serial ON systems(company_id, name COLLATE 
 DROP INDEX systems_by_company_name;
 CREATE INDEX certificates_by_system ON certificates(system_serial);
 )sql",
+    // Version 3: the systems list counts, filters and pages from indexes alone (owner and
+    // paired beside name/serial, for visibility and the state order), and finds a system's
+    // current pairing code (unused, not voided, newest) with one index probe.
+    R"sql(
+CREATE INDEX systems_list_by_name
+  ON systems(company_id, name COLLATE NOCASE, serial, owner_user_id, paired);
+DROP INDEX systems_by_company_name_serial;
+CREATE INDEX systems_list_by_serial ON systems(company_id, serial, owner_user_id, paired);
+CREATE INDEX pairing_codes_current ON pairing_codes(system_id, created_ms DESC, code DESC, expires_ms)
+  WHERE used_ms IS NULL AND voided_ms IS NULL;
+)sql",
 };
 
 }  // namespace ccc::relay::directory::sql

@@ -100,40 +100,53 @@ constexpr std::string_view kRolesOfUser1 = R"sql(
      WHERE gs.system_id = s.id AND coalesce(gm.role, g.default_role) BETWEEN 1 AND 4)), 0))
 )sql";
 
-// Whether user ?1 has any path to the system aliased `s` (B8): exactly when
-// kRolesOfUser1 is not 0, but stops at the first path found, so a list can test every
-// candidate cheaply and work out the roles for its page only.
-constexpr std::string_view kVisibleToUser1 = R"sql(
-(s.owner_user_id = ?1
- OR EXISTS(SELECT 1 FROM authorisations a
-           WHERE a.user_id = ?1 AND a.system_id = s.id AND a.roles & 30 != 0)
- OR EXISTS(SELECT 1 FROM group_systems gs
-           JOIN group_members gm ON gm.group_id = gs.group_id AND gm.user_id = ?1
-           JOIN groups g ON g.id = gs.group_id AND g.company_id = s.company_id
-           WHERE gs.system_id = s.id AND coalesce(gm.role, g.default_role) BETWEEN 1 AND 4))
-)sql";
-
 // The company given for user ?1 must be the user's own (?2): a wrong pairing of the two
 // must not open another company's systems.
 constexpr std::string_view kUserInCompany =
     " AND EXISTS(SELECT 1 FROM users WHERE id = ?1 AND company_id = ?2)";
 
 // Visible-system lists: ?1 user, ?2 company, ?3 LIKE pattern, ?4 now, ?5 limit, ?6 offset.
-// Two ways to find candidates, chosen by q, so that the cost follows the smaller set:
-// with q, the LIKE runs over the company's systems first; without q, the candidates are
-// the systems the user has any path to. Both are then checked with kVisibleToUser1.
-constexpr std::string_view kCandidatesMatchingQ = R"sql(
-WITH cand AS MATERIALIZED (
-  SELECT s.id FROM systems s
-  WHERE s.company_id = ?2 AND (s.name LIKE ?3 ESCAPE '\' OR s.serial LIKE ?3 ESCAPE '\'))
+// A system is listed exactly when kRolesOfUser1 is not 0 for it. Two ways to get there,
+// so that the cost follows the smaller set (ListVisibleSystems picks one per request):
+//  - kScanCompany: every system of the company, from an index holding name, serial, owner
+//    and paired (counting, filtering by q and the name/serial orders never read the
+//    table); the authorisation and group paths are non-correlated IN lists that SQLite
+//    builds once per statement, so a user who owns most systems pays one probe for the rest.
+//  - kFromPaths: the ids the user has a path to, collected first (owned, authorised, in a
+//    group of theirs), so a user who reaches a third of the systems pays for that third.
+// g.company_id = ?2 stands for kRolesOfUser1's g.company_id = s.company_id: every row
+// listed has s.company_id = ?2.
+constexpr std::string_view kScanCompany = R"sql(
+ FROM systems s
 )sql";
-constexpr std::string_view kCandidatesWithPath = R"sql(
-WITH cand AS MATERIALIZED (
+constexpr std::string_view kScanCompanyPaths = R"sql(
+ AND (s.owner_user_id = ?1
+      OR s.id IN (SELECT a.system_id FROM authorisations a
+                  WHERE a.user_id = ?1 AND a.roles & 30 != 0)
+      OR s.id IN (SELECT gs.system_id FROM group_members gm
+                  JOIN groups g ON g.id = gm.group_id AND g.company_id = ?2
+                  JOIN group_systems gs ON gs.group_id = gm.group_id
+                  WHERE gm.user_id = ?1 AND coalesce(gm.role, g.default_role) BETWEEN 1 AND 4))
+)sql";
+constexpr std::string_view kFromPathsHead = R"sql(
+WITH cand(id) AS MATERIALIZED (
   SELECT id FROM systems WHERE owner_user_id = ?1
-  UNION SELECT system_id FROM authorisations WHERE user_id = ?1
+  UNION SELECT a.system_id FROM authorisations a WHERE a.user_id = ?1 AND a.roles & 30 != 0
   UNION SELECT gs.system_id FROM group_members gm
-        JOIN group_systems gs ON gs.group_id = gm.group_id WHERE gm.user_id = ?1)
+        JOIN groups g ON g.id = gm.group_id AND g.company_id = ?2
+        JOIN group_systems gs ON gs.group_id = gm.group_id
+        WHERE gm.user_id = ?1 AND coalesce(gm.role, g.default_role) BETWEEN 1 AND 4)
 )sql";
+constexpr std::string_view kFromPaths = R"sql(
+ FROM cand JOIN systems s ON s.id = cand.id
+)sql";
+constexpr std::string_view kListMatchesQ =
+    " AND (s.name LIKE ?3 ESCAPE '\\' OR s.serial LIKE ?3 ESCAPE '\\')";
+// ?1 user, ?2 company: how many systems the user owns and the company has (both counted
+// from an index alone).
+constexpr std::string_view kOwnedAndCompanySize =
+    "SELECT (SELECT count(*) FROM systems WHERE owner_user_id = ?1),"
+    " (SELECT count(*) FROM systems WHERE company_id = ?2)";
 
 // kSystemSelect plus the roles of user ?1 as column kSystemColumns.
 std::string SystemSelectWithRoles() {
@@ -354,16 +367,21 @@ Result<Page<System>> Directory::ListVisibleSystems(int64_t user_id, int64_t comp
   Result<std::string> order = detail::OrderBy(query, kSystemSortKeys, "s.id");
   if (!order.ok()) return order.status();
   const bool with_q = !query.q.empty();
-  std::string head(with_q ? kCandidatesMatchingQ : kCandidatesWithPath);
-  std::string from = " FROM cand JOIN systems s ON s.id = cand.id";
-  if (query.sort == "last_seen") from.append(" LEFT JOIN ingest.devices d ON d.id = s.serial");
-  from.append(" WHERE s.company_id = ?2")
-      .append(kUserInCompany)
-      .append(" AND ")
-      .append(kVisibleToUser1);
-  const std::string page_sql =
-      head + "SELECT s.id, count(*) OVER ()" + from + *order + " LIMIT ?5 OFFSET ?6";
-  const std::string count_sql = head + "SELECT count(*)" + from;
+  // The total and the page are two statements: a window count over the page query would
+  // make SQLite sort every visible row, where ORDER BY + LIMIT keeps only offset + limit
+  // of them (or walks an index in order and stops).
+  auto statements = [&](bool scan_company) {
+    std::string head = scan_company ? "" : std::string(kFromPathsHead);
+    std::string from(scan_company ? kScanCompany : kFromPaths);
+    std::string where = " WHERE s.company_id = ?2" + std::string(kUserInCompany);
+    if (scan_company) where.append(kScanCompanyPaths);
+    if (with_q) where.append(kListMatchesQ);
+    std::string join;
+    if (query.sort == "last_seen") join = " LEFT JOIN ingest.devices d ON d.id = s.serial";
+    return std::pair<std::string, std::string>(
+        head + "SELECT s.id" + from + join + where + *order + " LIMIT ?5 OFFSET ?6",
+        head + "SELECT count(*)" + from + where);
+  };
   // ?1 user, ?2 the page's ids as a JSON array.
   static const std::string details_sql =
       SystemSelectWithRoles() + " WHERE s.id IN (SELECT value FROM json_each(?2))";
@@ -376,6 +394,19 @@ Result<Page<System>> Directory::ListVisibleSystems(int64_t user_id, int64_t comp
   };
   return impl_->Read<Page<System>>([&](detail::Connection& c) -> Result<Page<System>> {
     Page<System> page;
+    // Scanning the company costs about its size; collecting the paths about the owned
+    // systems plus the others reached. Owning at least half of the company's systems is
+    // the (cheap) sign that the scan is the smaller of the two.
+    bool scan_company = true;
+    {
+      Result<sqlite::Statement*> stmt = c.Cached(kOwnedAndCompanySize);
+      if (!stmt.ok()) return stmt.status();
+      (*stmt)->Bind(1, user_id).Bind(2, company_id);
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.status();
+      if (*row) scan_company = 2 * (*stmt)->ColumnInt(0) >= (*stmt)->ColumnInt(1);
+    }
+    const auto [page_sql, count_sql] = statements(scan_company);
     std::vector<int64_t> ids_in_order;
     {
       Result<sqlite::Statement*> stmt = c.Cached(page_sql);
@@ -387,20 +418,19 @@ Result<Page<System>> Directory::ListVisibleSystems(int64_t user_id, int64_t comp
         if (!row.ok()) return row.status();
         if (!*row) break;
         ids_in_order.push_back((*stmt)->ColumnInt(0));
-        page.total = (*stmt)->ColumnInt(1);
       }
     }
-    if (ids_in_order.empty()) {
-      if (query.offset == 0) return page;
-      // Past the end: the window count had no row to ride on.
+    if (query.offset == 0 && static_cast<int64_t>(ids_in_order.size()) < query.limit) {
+      page.total = static_cast<int64_t>(ids_in_order.size());  // the page holds them all
+    } else {
       Result<sqlite::Statement*> stmt = c.Cached(count_sql);
       if (!stmt.ok()) return stmt.status();
       bind(**stmt);
       Result<bool> row = (*stmt)->Step();
       if (!row.ok()) return row.status();
       page.total = *row ? (*stmt)->ColumnInt(0) : 0;
-      return page;
     }
+    if (ids_in_order.empty()) return page;
     // Details and roles for just this page, put back into the page's order.
     std::string ids = "[";
     std::unordered_map<int64_t, size_t> position;

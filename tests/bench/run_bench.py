@@ -12,11 +12,17 @@ Environment: BENCH_SOAK_SECONDS (agent/collectd footprint window, default 120),
 BENCH_REPLAY_RUNS (replay benchmark runs, median reported, default 3),
 BENCH_INGEST_SECONDS (relay ingest window at the target load, default 40; the overload
 window is half of it, at least 10), BENCH_INGEST_AGENTS (1000), BENCH_INGEST_RATE
-(batches/s per simulated agent at the target load, 1.0), BENCH_INGEST_OVERLOAD_RATE (2.0).
+(batches/s per simulated agent at the target load, 1.0), BENCH_INGEST_OVERLOAD_RATE (2.0),
+BENCH_API_SYSTEMS (systems seeded for the API benchmark, 10000), BENCH_API_SECONDS (its
+measurement window per user, 15), BENCH_API_CLIENTS (concurrent clients, 50).
 """
 import argparse
 import datetime
+import http.client
 import json
+import random
+import sqlite3
+import threading
 import math
 import os
 import platform
@@ -35,6 +41,7 @@ from harness.collectd import Collectd  # noqa: E402
 from harness.pki import Pki  # noqa: E402
 from harness.ports import REPO, wait_for  # noqa: E402
 from harness.processes import Agent, Process, Relay, binary  # noqa: E402
+from harness.site import Site  # noqa: E402
 
 REPLAY_RUNS = int(os.environ.get("BENCH_REPLAY_RUNS", "3"))
 
@@ -75,6 +82,17 @@ FIGURES = [
     ("store_ingest_samples_per_s", "samples/s", "", None),
     ("sqlite_baseline_samples_per_s", "samples/s", "peer", None),
     ("login_ms", "ms", "<= 300", lambda v: v <= 300),
+    ("api_systems_list_p99_ms", "ms", "<= 50", lambda v: v <= 50),
+    ("api_systems_list_p50_ms", "ms", "", None),
+    ("api_systems_list_per_s", "req/s", "", None),
+    ("api_systems_list_relay_cpu_pct", "% core", "", None),
+    ("api_systems_list_relay_rss_mb", "MB", "", None),
+    ("api_systems_list_member_p99_ms", "ms", "<= 50", lambda v: v <= 50),
+    ("api_systems_list_member_p50_ms", "ms", "", None),
+    ("api_systems_list_member_per_s", "req/s", "", None),
+    ("api_systems_seeded", "systems", "", None),
+    ("api_systems_member_visible", "systems", "", None),
+    ("api_bench_loadavg_1m", "", "", None),
 ]
 
 
@@ -108,6 +126,9 @@ class Bench:
         self.ingest_rate = float(os.environ.get("BENCH_INGEST_RATE", "1.0"))
         # Phase 2 offers 100,000/s to find the relay's ceiling.
         self.overload_rate = float(os.environ.get("BENCH_INGEST_OVERLOAD_RATE", "2.0"))
+        self.api_systems = int(os.environ.get("BENCH_API_SYSTEMS", "10000"))
+        self.api_s = float(os.environ.get("BENCH_API_SECONDS", "15"))
+        self.api_clients = int(os.environ.get("BENCH_API_CLIENTS", "50"))
 
     # ---- plumbing -------------------------------------------------------------------------
 
@@ -400,6 +421,107 @@ class Bench:
         if any(errs.values()):
             raise RuntimeError(f"the relay counted errors during the ingest window: {errs}")
 
+    # ---- relay API ------------------------------------------------------------------------
+
+    def bench_api(self):
+        """GET /api/v1/systems under load: 10,000 systems of one company, 50 closed-loop
+        clients cycling through filters, sorts and pages (README: "Relay API")."""
+        n = self.api_systems
+        password = "bench-password-1"
+        site = Site(self.work / "api", self.pki, API_COMPANY, API_OWNER, password)
+        self.services.append(site)
+        site.start()
+        relay = site.relay
+        site.relay.admin("user", "create", "--company", API_COMPANY, "--email", API_MEMBER,
+                         "--password", password)
+        owner = ApiClient(relay.url, api_token(relay.url, API_OWNER, password))
+        member = ApiClient(relay.url, api_token(relay.url, API_MEMBER, password))
+
+        t0 = time.monotonic()
+        systems = seed_systems(relay.url, owner.token, n)
+        print(f"[bench] api: {n} systems created in {time.monotonic() - t0:.0f} s",
+              file=sys.stderr, flush=True)
+        self.results["api_systems_seeded"] = len(systems)
+        mark_devices_seen(relay.db_path, [serial for _, serial in systems])
+
+        # The member reaches a third of the systems: most through a group (default role
+        # monitoring), some through direct authorisations, a few through both.
+        t0 = time.monotonic()
+        member_id = owner.find_user_id(API_MEMBER)
+        status, group = owner.call("POST", "/api/v1/groups", {
+            "name": "Bench region north", "description": "benchmark group",
+            "default_role": "monitoring", "public": False})
+        expect(status, 201, group, "create group")
+        status, body = owner.call("PUT", f"/api/v1/groups/{group['id']}/members/{member_id}",
+                                  {"role": None})
+        expect(status, (200, 201, 204), body, "add group member")
+        ids = [sid for sid, _ in systems]
+        in_group = ids[0::4]            # 25 %
+        direct = ids[1::12] + ids[0::40]  # ~8 %, a few also in the group
+        for sid in in_group:
+            status, body = owner.call("PUT", f"/api/v1/groups/{group['id']}/systems/{sid}")
+            expect(status, (200, 201, 204), body, "add system to group")
+        for sid in direct:
+            status, body = owner.call("POST", "/api/v1/authorisations", {
+                "user_id": member_id, "system_id": sid, "roles": ["monitoring", "backup"]})
+            expect(status, 201, body, "grant authorisation")
+        print(f"[bench] api: group with {len(in_group)} systems and {len(direct)} "
+              f"authorisations in {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
+        status, page = member.call("GET", "/api/v1/systems?limit=1")
+        expect(status, 200, page, "member's list")
+        self.results["api_systems_member_visible"] = page["total"]
+        status, page = owner.call("GET", "/api/v1/systems?limit=1")
+        expect(status, 200, page, "owner's list")
+        if page["total"] != n:
+            raise RuntimeError(f"the owner sees {page['total']} systems, not {n}")
+
+        loads = []
+        out = self.run_api_load(relay, owner.token, "owner", loads)
+        self.results["api_systems_list_p99_ms"] = out["p99_ms"]
+        self.results["api_systems_list_p50_ms"] = out["p50_ms"]
+        self.results["api_systems_list_per_s"] = out["per_s"]
+        self.results["api_systems_list_relay_cpu_pct"] = round(out["relay_cpu_pct"], 1)
+        self.results["api_systems_list_relay_rss_mb"] = round(out["relay_rss_mb"], 1)
+        out = self.run_api_load(relay, member.token, "member", loads)
+        self.results["api_systems_list_member_p99_ms"] = out["p99_ms"]
+        self.results["api_systems_list_member_p50_ms"] = out["p50_ms"]
+        self.results["api_systems_list_member_per_s"] = out["per_s"]
+        self.results["api_bench_loadavg_1m"] = round(max(loads), 2)
+
+    def run_api_load(self, relay: Relay, token: str, who: str, loads: list) -> dict:
+        d = self.work / f"api-load-{who}"
+        d.mkdir()
+        warmup = 3.0
+        cmd = [str(binary("ccc-api-loadgen")), "--port", str(relay.http_port),
+               "--token", token, "--clients", str(self.api_clients), "--warmup", str(warmup),
+               "--duration", str(self.api_s)]
+        for path in API_PATHS:
+            cmd += ["--path", path]
+        print(f"[bench] api: {self.api_clients} clients, {self.api_s:.0f} s, as the {who}",
+              file=sys.stderr, flush=True)
+        with open(d / "stdout", "w") as stdout, open(d / "stderr", "w") as stderr:
+            proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, cwd=d)
+            try:
+                time.sleep(warmup)
+                samples = sample_processes({"relay": relay.pid}, self.api_s + 1,
+                                           stop_when=lambda: proc.poll() is not None)
+                loads.append(os.getloadavg()[0])
+                proc.wait(timeout=self.api_s + 60)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        relay.check_alive()
+        text = (d / "stdout").read_text()
+        out = self.last_json_line(text)
+        if proc.returncode != 0:
+            raise RuntimeError(f"ccc-api-loadgen ({who}) exited {proc.returncode}: {out} "
+                               f"{(d / 'stderr').read_text()[-400:]}")
+        print(f"[bench] api ({who}): {out}, load average {loads[-1]:.2f}", file=sys.stderr,
+              flush=True)
+        return {**out, "relay_cpu_pct": samples["relay"]["cpu_pct"],
+                "relay_rss_mb": samples["relay"]["rss_max_mb"]}
+
     # ---- report ---------------------------------------------------------------------------
 
     def report(self) -> int:
@@ -433,6 +555,144 @@ class LoadGen(Process):
         """The number of connected agents once the loadgen printed it, else None."""
         m = re.search(r"^connected (\d+)$", self.log(), re.MULTILINE)
         return int(m.group(1)) if m else None
+
+
+API_COMPANY = "Bench Telecom GmbH"
+API_OWNER = "owner@bench.example"
+API_MEMBER = "member@bench.example"
+# Filters (a city, a number, a serial prefix, none), every sort key the UI offers, both
+# orders, first page, second page and a deep page.
+API_PATHS = [
+    "/api/v1/systems?limit=50",
+    "/api/v1/systems?q=ber&sort=name&limit=50",
+    "/api/v1/systems?q=12&sort=serial&order=desc&limit=50",
+    "/api/v1/systems?q=PBX-00&sort=last_seen&order=desc&limit=50",
+    "/api/v1/systems?sort=state&limit=50&offset=50",
+    "/api/v1/systems?sort=name&order=desc&limit=50&offset=1000",
+    "/api/v1/systems?q=office&sort=last_seen&limit=50&offset=50",
+    "/api/v1/systems?sort=serial&limit=50&offset=1000",
+    "/api/v1/systems?q=ham&sort=state&order=desc&limit=50",
+    "/api/v1/systems?sort=last_seen&order=desc&limit=50",
+]
+CITIES = ["Berlin", "Hamburg", "Munich", "Cologne", "Frankfurt", "Stuttgart", "Dresden",
+          "Leipzig", "Bremen", "Hanover", "Nuremberg", "Dortmund", "Essen", "Bonn", "Kiel",
+          "Aachen", "Freiburg", "Mainz", "Erfurt", "Rostock"]
+PLACES = ["Head office", "Branch", "Warehouse", "Sales office", "Plant", "Clinic", "Store",
+          "Depot", "Workshop", "Call centre"]
+
+
+class ApiClient:
+    """Keep-alive JSON client of the relay API with an API token (no CSRF)."""
+
+    def __init__(self, base_url: str, token: str):
+        self.token = token
+        host, port = base_url.removeprefix("http://").split(":")
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=30)
+
+    def call(self, method: str, path: str, body=None) -> tuple[int, dict]:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        for attempt in (0, 1):
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                text = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()  # the server closed the idle connection: once more
+                if attempt:
+                    raise
+        return response.status, (json.loads(text) if text else {})
+
+    def find_user_id(self, email: str) -> int:
+        status, body = self.call("GET", "/api/v1/users?q=" + email.split("@")[0])
+        expect(status, 200, body, "list users")
+        for user in body["items"]:
+            if user["email"] == email:
+                return user["id"]
+        raise RuntimeError(f"{email} is not in GET /api/v1/users: {body}")
+
+
+def expect(status: int, wanted, body, what: str):
+    if status not in (wanted if isinstance(wanted, tuple) else (wanted,)):
+        raise RuntimeError(f"{what}: HTTP {status} {body}")
+
+
+def api_token(base_url: str, email: str, password: str) -> str:
+    """Logs in (session cookie + CSRF) and creates an API token for the load generator."""
+    from harness.site import Portal
+    portal = Portal(base_url)
+    portal.login(email, password)
+    status, body = portal.call("POST", "/api/v1/api-tokens", {"name": "bench"})
+    expect(status, 201, body, "create API token")
+    return body["token"]
+
+
+def seed_systems(base_url: str, token: str, n: int, connections: int = 4) -> list:
+    """Creates n systems through POST /api/v1/systems (each a real transaction with its
+    audit row and confirmation code) over a few keep-alive connections. Names are a place
+    and a city ("Warehouse Berlin 12"), serials "PBX-000123"-like. Returns [(id, serial)]."""
+    rng = random.Random(7)
+    todo = [(f"{rng.choice(PLACES)} {rng.choice(CITIES)} {i % 97}", f"PBX-{i:06d}")
+            for i in range(n)]
+    made, errors = [], []
+    lock = threading.Lock()
+
+    def work(part):
+        client = ApiClient(base_url, token)
+        for name, serial in part:
+            status, body = client.call("POST", "/api/v1/systems",
+                                       {"name": name, "serial": serial})
+            with lock:
+                if status != 201:
+                    errors.append(f"{serial}: HTTP {status} {body}")
+                    return
+                made.append((body["id"], serial))
+
+    threads = [threading.Thread(target=work, args=(todo[i::connections],))
+               for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise RuntimeError(f"creating systems failed: {errors[0]}")
+    made.sort()
+    return made
+
+
+def mark_devices_seen(db_path: Path, serials: list):
+    """What ingest would have written for agents that reported: 60 % of the systems have a
+    devices row in relay.db (sysinfo, last seen in the past day), half of those online.
+    Written straight into the store's table: pairing 6,000 agents is not what this measures."""
+    rng = random.Random(11)
+    now = int(time.time() * 1000)
+    rows = []
+    for i, serial in enumerate(serials):
+        if i % 5 in (3, 4):
+            continue
+        sysinfo = json.dumps({"serial": serial, "model": "COMtrexx Advanced",
+                              "firmware": rng.choice(["2.6.6", "2.5.1", "2.7.0"]),
+                              "agent_version": "0.1.0", "hostname": serial.lower(),
+                              "opt_in": {"monitoring": i % 2 == 0,
+                                         "remote_configuration": i % 3 == 0}})
+        rows.append((serial, now - 86_400_000, int(i % 2 == 0),
+                     now - rng.randrange(86_400_000), sysinfo, now))
+    conn = sqlite3.connect(db_path, timeout=30)
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        with conn:
+            conn.executemany(
+                "INSERT INTO devices(id, registered_ms, online, last_seen_ms, sysinfo_json,"
+                " sysinfo_ts_ms) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " online = excluded.online, last_seen_ms = excluded.last_seen_ms,"
+                " sysinfo_json = excluded.sysinfo_json, sysinfo_ts_ms = excluded.sysinfo_ts_ms",
+                rows)
+    finally:
+        conn.close()
 
 
 def stored_rate(m0: dict, m1: dict, wall: float) -> float:
@@ -591,6 +851,9 @@ GROUPS = [
     ("soak", "bench_soak", ["agent_rss_mb", "agent_rss_mean_mb", "agent_cpu_pct",
                             "collectd_rss_mb", "collectd_rss_mean_mb", "collectd_cpu_pct"]),
     ("ingest", "bench_ingest", ["relay_ingest_samples_per_s", "relay_ingest_p99_ms"]),
+    ("api", "bench_api", ["api_systems_list_p99_ms", "api_systems_list_p50_ms",
+                          "api_systems_list_per_s", "api_systems_list_member_p99_ms",
+                          "api_systems_list_member_p50_ms", "api_systems_list_member_per_s"]),
 ]
 
 
