@@ -220,6 +220,8 @@ Status Storage::Init(const DirectoryOptions& directory_options) {
       sqlite::ApplyMigrations(writer, sql::kMigrations, "directory database");
   if (!migrated.ok()) return migrated.status();
 
+  list_index = std::make_unique<SystemListIndex>(options.path);
+
   const int reader_count = std::max(1, options.reader_connections);
   sqlite::OpenOptions reader_options;
   reader_options.read_only = true;
@@ -259,7 +261,9 @@ Status Storage::Write(const std::function<Status(sqlite::Database&)>& body) {
   Result<sqlite::Transaction> txn = sqlite::Transaction::Begin(writer);
   if (!txn.ok()) return txn.status();
   CCC_RETURN_IF_ERROR(body(writer));
-  return txn->Commit();
+  CCC_RETURN_IF_ERROR(txn->Commit());
+  write_generation.fetch_add(1);
+  return Status::Ok();
 }
 
 }  // namespace detail

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <condition_variable>
@@ -18,6 +19,7 @@
 #include "common/sqlite/sqlite_db.h"
 #include "common/status/status.h"
 #include "relay/directory/directory.h"
+#include "relay/directory/system_list_index.h"
 
 // Internals shared by the directory's .cc files (directory.cc, directory_accounts.cc,
 // directory_systems.cc, directory_access.cc). Not for other modules: include directory.h.
@@ -251,6 +253,7 @@ struct Storage {
     if (!result.ok()) return result;
     Status commit = txn->Commit();
     if (!commit.ok()) return commit;
+    write_generation.fetch_add(1);
     return result;
   }
 
@@ -263,6 +266,12 @@ struct Storage {
   std::condition_variable readers_cv;
   std::vector<std::unique_ptr<Connection>> readers;  // all, owned
   std::vector<Connection*> free_readers;             // guarded by readers_mu
+
+  // Bumped after every committed Write (both forms), so ListVisibleSystems' index knows
+  // its snapshots may be stale.
+  std::atomic<uint64_t> write_generation{0};
+  // ListVisibleSystems' in-memory index (created by Init).
+  std::unique_ptr<SystemListIndex> list_index;
 };
 
 }  // namespace ccc::relay::directory::detail

@@ -17,6 +17,7 @@
 #include "relay/directory/directory_impl.h"
 #include "relay/directory/firmware_version.h"
 #include "relay/directory/role_columns.h"
+#include "relay/directory/system_list_index.h"
 
 namespace ccc::relay::directory {
 namespace {
@@ -386,8 +387,55 @@ Result<Page<System>> Directory::ListVisibleSystems(int64_t user_id, int64_t comp
   static const std::string details_sql =
       SystemSelectWithRoles() + " WHERE s.id IN (SELECT value FROM json_each(?2))";
 
-  const std::string pattern = detail::LikePattern(query.q);
+  // Details and roles for just the page's ids, put back into the page's order.
+  auto read_rows = [&](detail::Connection& c, const std::vector<int64_t>& ids_in_order,
+                       Page<System>& page) -> Status {
+    if (ids_in_order.empty()) return Status::Ok();
+    std::string ids = "[";
+    std::unordered_map<int64_t, size_t> position;
+    for (size_t i = 0; i < ids_in_order.size(); ++i) {
+      if (i > 0) ids.push_back(',');
+      ids.append(std::to_string(ids_in_order[i]));
+      position.emplace(ids_in_order[i], i);
+    }
+    ids.push_back(']');
+    std::vector<std::optional<System>> ordered(ids_in_order.size());
+    Result<sqlite::Statement*> stmt = c.Cached(details_sql);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->Bind(1, user_id).Bind(2, std::string_view(ids));
+    for (;;) {
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      System system = ReadSystem(**stmt);
+      system.roles = detail::RoleSetFromBits((*stmt)->ColumnInt(kSystemColumns));
+      ordered[position.at(system.id)] = std::move(system);
+    }
+    page.items.reserve(ordered.size());
+    for (std::optional<System>& system : ordered) {
+      // Same read transaction, so every row of the page is still there.
+      if (system.has_value()) page.items.push_back(std::move(*system));
+    }
+    return Status::Ok();
+  };
+
   const Ms now = detail::NowMs();
+  if (SystemListIndexEnabled()) {
+    // Read before the transaction starts: a write committed before this point is in the
+    // snapshot the index uses.
+    const uint64_t generation = impl_->write_generation.load();
+    return impl_->Read<Page<System>>([&](detail::Connection& c) -> Result<Page<System>> {
+      Result<detail::SystemListIndex::PageIds> ids =
+          impl_->list_index->Query(c.db(), generation, user_id, company_id, query, now);
+      if (!ids.ok()) return ids.status();
+      Page<System> page;
+      page.total = ids->total;
+      CCC_RETURN_IF_ERROR(read_rows(c, ids->ids, page));
+      return page;
+    });
+  }
+
+  const std::string pattern = detail::LikePattern(query.q);
   auto bind = [&](sqlite::Statement& s) {
     s.Bind(1, user_id).Bind(2, company_id).Bind(4, now);
     if (with_q) s.Bind(3, std::string_view(pattern));
@@ -430,33 +478,7 @@ Result<Page<System>> Directory::ListVisibleSystems(int64_t user_id, int64_t comp
       if (!row.ok()) return row.status();
       page.total = *row ? (*stmt)->ColumnInt(0) : 0;
     }
-    if (ids_in_order.empty()) return page;
-    // Details and roles for just this page, put back into the page's order.
-    std::string ids = "[";
-    std::unordered_map<int64_t, size_t> position;
-    for (size_t i = 0; i < ids_in_order.size(); ++i) {
-      if (i > 0) ids.push_back(',');
-      ids.append(std::to_string(ids_in_order[i]));
-      position.emplace(ids_in_order[i], i);
-    }
-    ids.push_back(']');
-    std::vector<std::optional<System>> ordered(ids_in_order.size());
-    Result<sqlite::Statement*> stmt = c.Cached(details_sql);
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->Bind(1, user_id).Bind(2, std::string_view(ids));
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      System system = ReadSystem(**stmt);
-      system.roles = detail::RoleSetFromBits((*stmt)->ColumnInt(kSystemColumns));
-      ordered[position.at(system.id)] = std::move(system);
-    }
-    page.items.reserve(ordered.size());
-    for (std::optional<System>& system : ordered) {
-      // Same read transaction, so every row of the page is still there.
-      if (system.has_value()) page.items.push_back(std::move(*system));
-    }
+    CCC_RETURN_IF_ERROR(read_rows(c, ids_in_order, page));
     return page;
   });
 }
