@@ -262,7 +262,6 @@ Status Storage::Write(const std::function<Status(sqlite::Database&)>& body) {
   if (!txn.ok()) return txn.status();
   CCC_RETURN_IF_ERROR(body(writer));
   CCC_RETURN_IF_ERROR(txn->Commit());
-  write_generation.fetch_add(1);
   return Status::Ok();
 }
 

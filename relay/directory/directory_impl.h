@@ -253,7 +253,6 @@ struct Storage {
     if (!result.ok()) return result;
     Status commit = txn->Commit();
     if (!commit.ok()) return commit;
-    write_generation.fetch_add(1);
     return result;
   }
 
@@ -267,9 +266,6 @@ struct Storage {
   std::vector<std::unique_ptr<Connection>> readers;  // all, owned
   std::vector<Connection*> free_readers;             // guarded by readers_mu
 
-  // Bumped after every committed Write (both forms), so ListVisibleSystems' index knows
-  // its snapshots may be stale.
-  std::atomic<uint64_t> write_generation{0};
   // ListVisibleSystems' in-memory index (created by Init).
   std::unique_ptr<SystemListIndex> list_index;
 };

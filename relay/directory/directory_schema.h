@@ -163,6 +163,68 @@ CREATE INDEX systems_list_by_serial ON systems(company_id, serial, owner_user_id
 CREATE INDEX pairing_codes_current ON pairing_codes(system_id, created_ms DESC, code DESC, expires_ms)
   WHERE used_ms IS NULL AND voided_ms IS NULL;
 )sql",
+    // Version 4: a counter of changes that can alter a systems list (systems, codes,
+    // authorisations, groups and their members and systems). Triggers bump it in the same
+    // transaction, whoever writes (this relay, the admin CLI, another relay), so the
+    // in-memory list index rebuilds only when a list could differ; session and token
+    // touches, users and the audit log leave it alone.
+    R"sql(
+INSERT OR IGNORE INTO operator_settings(key, value) VALUES('list_generation', '0');
+CREATE TRIGGER systems_insert_bumps_list AFTER INSERT ON systems BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER systems_update_bumps_list AFTER UPDATE ON systems BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER systems_delete_bumps_list AFTER DELETE ON systems BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER pairing_codes_insert_bumps_list AFTER INSERT ON pairing_codes BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER pairing_codes_update_bumps_list AFTER UPDATE ON pairing_codes BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER pairing_codes_delete_bumps_list AFTER DELETE ON pairing_codes BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER authorisations_insert_bumps_list AFTER INSERT ON authorisations BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER authorisations_update_bumps_list AFTER UPDATE ON authorisations BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER authorisations_delete_bumps_list AFTER DELETE ON authorisations BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER groups_insert_bumps_list AFTER INSERT ON groups BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER groups_update_bumps_list AFTER UPDATE ON groups BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER groups_delete_bumps_list AFTER DELETE ON groups BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER group_members_insert_bumps_list AFTER INSERT ON group_members BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER group_members_update_bumps_list AFTER UPDATE ON group_members BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER group_members_delete_bumps_list AFTER DELETE ON group_members BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER group_systems_insert_bumps_list AFTER INSERT ON group_systems BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER group_systems_update_bumps_list AFTER UPDATE ON group_systems BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+CREATE TRIGGER group_systems_delete_bumps_list AFTER DELETE ON group_systems BEGIN
+  UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
+END;
+)sql",
 };
 
 }  // namespace ccc::relay::directory::sql

@@ -421,12 +421,9 @@ Result<Page<System>> Directory::ListVisibleSystems(int64_t user_id, int64_t comp
 
   const Ms now = detail::NowMs();
   if (SystemListIndexEnabled()) {
-    // Read before the transaction starts: a write committed before this point is in the
-    // snapshot the index uses.
-    const uint64_t generation = impl_->write_generation.load();
     return impl_->Read<Page<System>>([&](detail::Connection& c) -> Result<Page<System>> {
       Result<detail::SystemListIndex::PageIds> ids =
-          impl_->list_index->Query(c.db(), generation, user_id, company_id, query, now);
+          impl_->list_index->Query(c.db(), user_id, company_id, query, now);
       if (!ids.ok()) return ids.status();
       Page<System> page;
       page.total = ids->total;

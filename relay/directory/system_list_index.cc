@@ -229,7 +229,7 @@ SystemListIndex::SystemListIndex(std::string directory_path)
 
 SystemListIndex::~SystemListIndex() = default;
 
-Result<uint64_t> SystemListIndex::CurrentEpoch(uint64_t write_generation) {
+Result<uint64_t> SystemListIndex::CurrentEpoch() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!version_db_.has_value()) {
     sqlite::OpenOptions options;
@@ -238,19 +238,18 @@ Result<uint64_t> SystemListIndex::CurrentEpoch(uint64_t write_generation) {
     if (!db.ok()) return db.status();
     version_db_.emplace(std::move(db).value());
   }
-  // data_version changes whenever another connection (our writer or another process)
-  // committed since this connection's previous look.
-  Result<sqlite::Statement> stmt = version_db_->Prepare("PRAGMA data_version");
+  // Bumped by triggers (directory_schema.h, version 4) in the transaction of every change
+  // that can alter a list, by any writer; read outside a transaction, so it is the latest
+  // committed value.
+  Result<sqlite::Statement> stmt = version_db_->Prepare(
+      "SELECT CAST(value AS INTEGER) FROM operator_settings WHERE key = 'list_generation'");
   if (!stmt.ok()) return stmt.status();
   Result<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
-  const int64_t data_version = *row ? stmt->ColumnInt(0) : 0;
-  // A request that read an older generation just gets the newer epoch: its snapshot is
-  // then at least as fresh as it needs (and epochs do not flip-flop between requests).
-  if (data_version != last_data_version_ || write_generation > last_generation_) {
+  const int64_t generation = *row ? stmt->ColumnInt(0) : 0;
+  if (generation != last_list_generation_) {
     ++epoch_;
-    last_data_version_ = data_version;
-    last_generation_ = std::max(last_generation_, write_generation);
+    last_list_generation_ = generation;
   }
   return epoch_;
 }
@@ -262,14 +261,13 @@ std::shared_ptr<SystemListIndex::Company> SystemListIndex::CompanyFor(int64_t co
   return company;
 }
 
-Result<SystemListIndex::PageIds> SystemListIndex::Query(sqlite::Database& db,
-                                                        uint64_t write_generation, int64_t user_id,
+Result<SystemListIndex::PageIds> SystemListIndex::Query(sqlite::Database& db, int64_t user_id,
                                                         int64_t company_id, const ListQuery& query,
                                                         Ms now) {
   Result<SortBy> sort = ParseSort(query.sort);
   if (!sort.ok()) return sort.status();
   const bool descending = !query.sort.empty() && query.descending;
-  Result<uint64_t> epoch = CurrentEpoch(write_generation);
+  Result<uint64_t> epoch = CurrentEpoch();
   if (!epoch.ok()) return epoch.status();
   std::shared_ptr<Company> company = CompanyFor(company_id);
 

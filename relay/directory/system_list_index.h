@@ -19,10 +19,11 @@
 //
 // Freshness contract:
 //  - Directory data (systems, codes, users, authorisations, groups): a company's snapshot
-//    is rebuilt lazily when the directory changed since it was built. "Changed" = the
-//    in-process write generation (Storage::Write) or SQLite's data_version of directory.db
-//    (which also sees writes by other processes, e.g. the admin CLI) differs. A list never
-//    shows access older than the last committed write.
+//    is rebuilt lazily when a list could have changed since it was built: the stored
+//    list_generation, bumped by triggers on every change to systems, codes,
+//    authorisations and groups by any writer (this process, the admin CLI, another relay),
+//    differs. A list never shows access older than the last committed write; session
+//    touches and audit rows do not cause rebuilds.
 //  - Ingest facts (last_seen_ms, used only by sort=last_seen): read with the snapshot and
 //    refreshed at most once per `kIngestRefreshMs` for companies with at least
 //    `kIngestCachedFrom` systems (so the last_seen order may lag by up to 1 s there);
@@ -48,7 +49,7 @@ class SystemListIndex {
     int64_t total = 0;
   };
 
-  // `directory_path`: directory.db, opened read-only on first use for data_version checks.
+  // `directory_path`: directory.db, opened read-only on first use for list_generation checks.
   explicit SystemListIndex(std::string directory_path);
   ~SystemListIndex();
   SystemListIndex(const SystemListIndex&) = delete;
@@ -60,9 +61,9 @@ class SystemListIndex {
   // (paging, sort key) by the caller. Call it first thing inside a read transaction on
   // `db` (a reader with relay.db attached as "ingest"): a rebuild reads through `db`, and
   // the change check happens before that transaction's snapshot starts.
-  // `write_generation`: Storage's counter, read just before. Thread-safe.
-  Result<PageIds> Query(sqlite::Database& db, uint64_t write_generation, int64_t user_id,
-                        int64_t company_id, const ListQuery& query, Ms now);
+  // Thread-safe.
+  Result<PageIds> Query(sqlite::Database& db, int64_t user_id, int64_t company_id,
+                        const ListQuery& query, Ms now);
 
   // How many snapshot builds happened (tests).
   int64_t builds() const { return builds_.load(); }
@@ -73,9 +74,9 @@ class SystemListIndex {
  private:
   struct Company;
 
-  // The epoch of the directory's state now: bumps whenever the write generation or the
-  // data_version differs from the previous check.
-  Result<uint64_t> CurrentEpoch(uint64_t write_generation);
+  // The epoch of the directory's lists now: bumps whenever the stored list_generation
+  // differs from the previous check.
+  Result<uint64_t> CurrentEpoch();
   std::shared_ptr<Company> CompanyFor(int64_t company_id);
 
   const std::string directory_path_;
@@ -84,8 +85,7 @@ class SystemListIndex {
   std::mutex mu_;  // guards the members below
   std::optional<sqlite::Database> version_db_;
   uint64_t epoch_ = 0;
-  uint64_t last_generation_ = 0;
-  int64_t last_data_version_ = -1;
+  int64_t last_list_generation_ = -1;
   std::unordered_map<int64_t, std::shared_ptr<Company>> companies_;
 };
 

@@ -108,6 +108,39 @@ TEST_F(SystemListIndexTest, SeesChangesCommittedByAnotherConnection) {
   EXPECT_EQ(Ids(owner_), (std::vector<int64_t>{b, a}));
 }
 
+TEST_F(SystemListIndexTest, RebuildsForListChangesButNotForSessionTouches) {
+  MakeSystem(company_, owner_);
+  detail::SystemListIndex index(Options().path);
+  auto db = sqlite::Database::Open(Options().path);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_TRUE(db->Exec("ATTACH DATABASE 'file:list-index-test?mode=memory' AS ingest; "
+                       "CREATE TABLE ingest.devices(id TEXT PRIMARY KEY, registered_ms INTEGER, "
+                       "online INTEGER, last_seen_ms INTEGER, sysinfo_json TEXT)")
+                  .ok());
+  auto list = [&] {
+    auto page = index.Query(*db, owner_, company_, ListQuery{}, WallNowMs());
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() ? page->total : -1;
+  };
+  EXPECT_EQ(list(), 1);
+  EXPECT_EQ(index.builds(), 1);
+
+  SessionRecord session;
+  session.id_digest = "d1";
+  session.user_id = owner_;
+  session.csrf_token = "c";
+  session.created_ms = session.last_used_ms = WallNowMs();
+  session.expires_ms = session.created_ms + 60'000;
+  ASSERT_TRUE(dir().CreateSession(session).ok());
+  ASSERT_TRUE(dir().TouchSession("d1", WallNowMs() + 1).ok());
+  EXPECT_EQ(list(), 1);
+  EXPECT_EQ(index.builds(), 1) << "a session change must not invalidate the list";
+
+  MakeSystem(company_, owner_);
+  EXPECT_EQ(list(), 2);
+  EXPECT_EQ(index.builds(), 2);
+}
+
 TEST_F(SystemListIndexTest, ListsNothingForAUserOfAnotherCompany) {
   MakeSystem(company_, owner_);
   const int64_t other_company = MakeCompany();
