@@ -210,6 +210,19 @@ Response DeleteSystem(const ApiServices& services, int64_t id, const Caller& cal
   return NoContent();
 }
 
+// Owner and administrators manage the system's connection, as they manage its code.
+Response UnpairSystem(const ApiServices& services, int64_t id, const Caller& caller) {
+  if (auto refused = Authorize(services, caller, id, policy::Action::kEditSystemName)) {
+    return *refused;
+  }
+  Status unpaired = services.pairing->UnpairSystem(id, caller.actor(), NowMs(services));
+  if (unpaired.code() == StatusCode::kFailedPrecondition) {
+    return http::JsonError(409, "not_paired", "the system is not paired");
+  }
+  if (!unpaired.ok()) return StatusResponse(unpaired);
+  return VisibleSystemResponse(services, caller, id, 200);
+}
+
 Response GetToken(const ApiServices& services, int64_t id, const Caller& caller) {
   if (auto refused = Authorize(services, caller, id, policy::Action::kEditSystemName)) {
     return *refused;
@@ -339,6 +352,10 @@ void AddSystemRoutes(http::Router& router, const ApiServices& services) {
       Method::kDelete, "/api/v1/systems/{id}",
       SystemRoute(services, [](const ApiServices& s, const Request&, int64_t id,
                                const Caller& caller) { return DeleteSystem(s, id, caller); }));
+  router.Add(
+      Method::kPost, "/api/v1/systems/{id}/unpair",
+      SystemRoute(services, [](const ApiServices& s, const Request&, int64_t id,
+                               const Caller& caller) { return UnpairSystem(s, id, caller); }));
   router.Add(Method::kGet, "/api/v1/systems/{id}/token",
              SystemRoute(services, [](const ApiServices& s, const Request&, int64_t id,
                                       const Caller& caller) { return GetToken(s, id, caller); }));

@@ -15,6 +15,9 @@
 //   PATCH  /api/v1/systems/{id} {name}        edit_system_name -> 200 SystemJson
 //   DELETE /api/v1/systems/{id}               delete_system (owner only) -> 204; revokes the
 //                                             system's certificate (PairingService)
+//   POST   /api/v1/systems/{id}/unpair        edit_system_name -> 200 SystemJson: unpaired
+//                                             from the portal (lost key, replaced PBX);
+//                                             certificate revoked, system kept; 409 not_paired
 //   GET    /api/v1/systems/{id}/token         edit_system_name -> {code, expires_at, expired};
 //                                             404 no_code when there is no current code
 //   POST   /api/v1/systems/{id}/token         edit_system_name: renew -> 201 {code, ...};

@@ -605,6 +605,20 @@ Status PairingService::DeleteSystem(int64_t system_id, const directory::Actor& a
   return Status::Ok();
 }
 
+Status PairingService::UnpairSystem(int64_t system_id, const directory::Actor& actor,
+                                    int64_t now_ms) {
+  std::lock_guard lock(operation_mu_);
+  auto system = directory_->GetSystem(system_id);
+  if (!system.ok()) return system.status();
+  if (!system->has_value()) return NotFound("no system " + std::to_string(system_id));
+  if (!(*system)->paired) return FailedPrecondition("the system is not paired");
+  const std::string serial = (*system)->serial;
+  auto revoked = directory_->Unpair(system_id, now_ms, actor);
+  if (!revoked.ok()) return revoked.status();
+  RevokeAndEvict(serial, *revoked, true, now_ms);
+  return Status::Ok();
+}
+
 void PairingService::RevokeAndEvict(const std::string& device_id,
                                     const std::vector<std::string>& serials, bool remove_device,
                                     int64_t now_ms) {

@@ -161,6 +161,11 @@ class PairingService {
   // like Unpair. kNotFound when it does not exist.
   Status DeleteSystem(int64_t system_id, const directory::Actor& actor, int64_t now_ms);
 
+  // Unpairs the system from the portal side (the caller has checked the right), for a site
+  // whose key is lost or that is being replaced: revokes its certificate like Unpair and
+  // keeps the system, its history and its authorisations; a new code pairs it again.
+  // kNotFound when it does not exist, kFailedPrecondition when it is not paired.
+  Status UnpairSystem(int64_t system_id, const directory::Actor& actor, int64_t now_ms);
   std::string DeviceCaPem() const;
 
   ~PairingService();

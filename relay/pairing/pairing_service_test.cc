@@ -403,6 +403,25 @@ TEST_F(PairingServiceTest, DeletingAPairedSystemRevokesItsCertificate) {
   EXPECT_THAT(CrlSerials(broker_.last_crl), ElementsAre(cert_serial));
 }
 
+TEST_F(PairingServiceTest, UnpairingFromThePortalRevokesTheCertificateAndKeepsTheSystem) {
+  PairFirstSystem();
+  const std::string cert_serial = *SystemNow(system_).cert_serial;
+  ASSERT_TRUE(service_->UnpairSystem(system_, ActorFor(owner_), kLater + 1).ok());
+  directory::System kept = SystemNow(system_);
+  EXPECT_FALSE(kept.paired);
+  EXPECT_TRUE(kept.first_registration_ms.has_value());
+  EXPECT_FALSE(Registered("PBX-000001"));
+  EXPECT_THAT(broker_.evicted, ElementsAre("PBX-000001"));
+  EXPECT_THAT(CrlSerials(broker_.last_crl), ElementsAre(cert_serial));
+  EXPECT_EQ(service_->UnpairSystem(system_, ActorFor(owner_), kLater + 2).code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(PairingServiceTest, UnpairingAnUnknownSystemFromThePortalIsNotFound) {
+  EXPECT_EQ(service_->UnpairSystem(system_ + 1000, ActorFor(owner_), kLater).code(),
+            StatusCode::kNotFound);
+}
+
 TEST_F(PairingServiceTest, DeletingAnUnpairedSystemNeedsNoBroker) {
   ASSERT_TRUE(service_->DeleteSystem(system_, ActorFor(owner_), kLater).ok());
   EXPECT_THAT(broker_.evicted, IsEmpty());

@@ -143,6 +143,42 @@ def test_pair_run_and_unpair_end_to_end(site):
     assert "not paired" in result.stdout
 
 
+def test_the_owner_unpairs_a_site_that_lost_its_key_and_pairs_it_again(site):
+    system = site.portal.create_system("Warehouse", "PBX-PAIR005")
+    agent = site.agent("warehouse", "PBX-PAIR005")
+    assert pair(agent, system["confirmation_code"]["code"]).returncode == EXIT_OK
+    agent.start()
+    wait_for(lambda: site.portal.system(system["id"])["online"] is True, ONLINE_DEADLINE_S,
+             what="the paired agent online")
+    files = credentials(agent)
+    old_cert, old_key = site.dir / "lost.crt", site.dir / "lost.key"
+    shutil.copyfile(files["agent.crt"], old_cert)
+    shutil.copyfile(files["agent.key"], old_key)
+
+    # From the portal: the system stays, its connection goes.
+    status, shown = site.portal.call("POST", f"/api/v1/systems/{system['id']}/unpair")
+    assert status == 200, shown
+    assert shown["paired"] is False and shown["name"] == "Warehouse"
+    wait_for(lambda: agent.status().raw["connected"] is False, DROP_DEADLINE_S,
+             what="the live connection of the unpaired agent is dropped")
+    assert not handshake_ok(site.broker, site.pki.ca, old_cert, old_key)
+    status, again = site.portal.call("POST", f"/api/v1/systems/{system['id']}/unpair")
+    assert (status, again["error"]["code"]) == (409, "not_paired")
+    agent.stop()
+
+    # On site the agent learns it is no longer paired and clears its files; a new code
+    # pairs the same system again.
+    assert cli(agent, "unpair").returncode == EXIT_OK
+    assert not files["agent.crt"].exists()
+    status, code = site.portal.call("POST", f"/api/v1/systems/{system['id']}/token")
+    assert status == 201, code
+    assert pair(agent, code["code"]).returncode == EXIT_OK
+    agent.start()
+    wait_for(lambda: site.portal.system(system["id"])["online"] is True, ONLINE_DEADLINE_S,
+             what="the re-paired agent online")
+    agent.stop()
+
+
 def test_a_used_code_is_refused(site):
     system = site.portal.create_system("Branch", "PBX-PAIR002")
     code = system["confirmation_code"]["code"]
