@@ -169,6 +169,7 @@ int Run(const std::string& config_path) {
   http_options.listen = config.http_listen;
   http_options.port = config.http_port;
   http_options.threads = config.http_threads;
+  http_options.trusted_proxies = config.http_trusted_proxies;
   http::HttpServer http_server(http_options, router);
   if (Status status = http_server.Start(); !status.ok()) {
     spdlog::error("{}", status.ToString());

@@ -45,6 +45,21 @@ RelayConfig LoadRelayConfigKeys(ccc::config::ConfigReader& r) {
   }
   c.http_port = static_cast<uint16_t>(r.Int("http.port", 0, 65535, 8080));
   c.http_threads = static_cast<size_t>(r.Int("http.threads", 1, 64, 4));
+  const std::string proxies = r.String("http.trusted_proxies", "");
+  for (size_t start = 0; start < proxies.size();) {
+    size_t comma = proxies.find(',', start);
+    std::string entry =
+        proxies.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    entry.erase(0, entry.find_first_not_of(' '));
+    entry.erase(entry.find_last_not_of(' ') + 1);
+    if (!IsIpAddress(entry)) {
+      throw ConfigError(
+          Describe(r, "http.trusted_proxies", proxies, "comma-separated IPv4 or IPv6 addresses"));
+    }
+    c.http_trusted_proxies.push_back(entry);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
 
   c.mqtt.host = r.String("mqtt.host", "127.0.0.1");
   if (c.mqtt.host.empty()) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/config/config_reader.h"
 #include "common/protocol/batch.h"
@@ -20,7 +21,10 @@ struct RelayConfig {
 
   std::string http_listen = "127.0.0.1";
   uint16_t http_port = 8080;  // 0 = any free port
-  size_t http_threads = 4;    // handler threads; a login holds one for ~70 ms (Argon2id)
+  // [http] trusted_proxies: comma-separated addresses of reverse proxies whose
+  // X-Forwarded-For names the client (throttling, audit log). Empty: none.
+  std::vector<std::string> http_trusted_proxies;
+  size_t http_threads = 4;  // handler threads; a login holds one for ~70 ms (Argon2id)
 
   mqtt::ClientOptions mqtt;  // host, port, tls files, client_id, keep_alive from [mqtt]
   // [mqtt] shared_subscription: several relays split the load through a shared

@@ -89,6 +89,17 @@ hour = "30d"
   EXPECT_EQ(c.retention.hour_ms, 30ll * 24 * 3600 * 1000);
 }
 
+TEST(RelayConfig, TrustedProxiesAreAListOfAddresses) {
+  RelayConfig c = Load(std::string(kMinimal) + "[http]\ntrusted_proxies = \"127.0.0.1, ::1\"\n");
+  EXPECT_EQ(c.http_trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_TRUE(Load(kMinimal).http_trusted_proxies.empty());
+}
+
+TEST(RelayConfig, ATrustedProxyThatIsNoAddressIsAnError) {
+  EXPECT_THAT(LoadError(std::string(kMinimal) + "[http]\ntrusted_proxies = \"proxy.local\"\n"),
+              HasSubstr("http.trusted_proxies"));
+}
+
 TEST(RelayConfig, RelativeStorePathIsUnderDataDir) {
   RelayConfig c = Load(std::string(kMinimal).replace(std::string(kMinimal).find("[mqtt]"), 0,
                                                      "[store]\npath = \"db/relay.sqlite\"\n"));

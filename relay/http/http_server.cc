@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "relay/http/client_address.h"
+
 namespace ccc::relay::http {
 namespace {
 
@@ -136,7 +138,11 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(message.body());
     error_code endpoint_error;
     auto endpoint = stream_.socket().remote_endpoint(endpoint_error);
-    if (!endpoint_error) request.remote_address = endpoint.address().to_string();
+    if (!endpoint_error) {
+      request.remote_address =
+          ClientAddress(endpoint.address().to_string(), request.Header("x-forwarded-for"),
+                        options_.trusted_proxies);
+    }
     bool keep_alive = message.keep_alive();
     version_ = message.version();
 

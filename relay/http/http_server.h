@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status/status.h"
 #include "relay/http/router.h"
@@ -17,6 +18,8 @@ struct HttpServerOptions {
   size_t body_limit = 1024 * 1024;        // larger request bodies -> 413
   size_t threads = 2;                     // handler threads (handlers run on them directly)
   std::chrono::seconds idle_timeout{60};  // a connection idle or stalled this long is closed
+  // Peers whose X-Forwarded-For is believed (see client_address.h); empty: none.
+  std::vector<std::string> trusted_proxies;
 };
 
 // HTTP/1.1 server with keep-alive that hands every request to a Router. Malformed requests
