@@ -1,11 +1,10 @@
 #include "relay/config/relay_config.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <filesystem>
 
 #include "common/logging/logging.h"
+#include "relay/http/client_address.h"
 
 namespace ccc::relay::config {
 namespace {
@@ -16,11 +15,6 @@ using std::chrono::milliseconds;
 constexpr milliseconds kHour{3600 * 1000};
 constexpr milliseconds kDay = 24 * kHour;
 constexpr size_t kBrokerMaxPacketBytes = 16 * 1024 * 1024 + 64 * 1024;
-
-bool IsIpAddress(const std::string& text) {
-  unsigned char buf[sizeof(struct in6_addr)];
-  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
-}
 
 std::string Describe(const ccc::config::ConfigReader& reader, std::string_view key,
                      const std::string& value, std::string_view expected) {
@@ -40,7 +34,7 @@ RelayConfig LoadRelayConfigKeys(ccc::config::ConfigReader& r) {
   }
 
   c.http_listen = r.String("http.listen", "127.0.0.1");
-  if (!IsIpAddress(c.http_listen)) {
+  if (!http::IsIpAddress(c.http_listen)) {
     throw ConfigError(Describe(r, "http.listen", c.http_listen, "an IPv4 or IPv6 address"));
   }
   c.http_port = static_cast<uint16_t>(r.Int("http.port", 0, 65535, 8080));
@@ -52,7 +46,7 @@ RelayConfig LoadRelayConfigKeys(ccc::config::ConfigReader& r) {
         proxies.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     entry.erase(0, entry.find_first_not_of(' '));
     entry.erase(entry.find_last_not_of(' ') + 1);
-    if (!IsIpAddress(entry)) {
+    if (!http::IsIpAddress(entry)) {
       throw ConfigError(
           Describe(r, "http.trusted_proxies", proxies, "comma-separated IPv4 or IPv6 addresses"));
     }

@@ -17,13 +17,13 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+}  // namespace
+
 bool IsIpAddress(std::string_view text) {
   std::string copy(text);
   unsigned char buf[sizeof(struct in6_addr)];
   return inet_pton(AF_INET, copy.c_str(), buf) == 1 || inet_pton(AF_INET6, copy.c_str(), buf) == 1;
 }
-
-}  // namespace
 
 std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
                           const std::vector<std::string>& trusted_proxies) {

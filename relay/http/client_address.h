@@ -12,6 +12,9 @@ namespace ccc::relay::http {
 // rightmost entry that is not itself a trusted proxy is the client (entries further left
 // were written by the client and may be forged). Without a usable entry the peer is used.
 // Addresses compare as text, so list them as the proxies connect (e.g. "127.0.0.1", "::1").
+// True for a literal IPv4 or IPv6 address (no host names).
+bool IsIpAddress(std::string_view text);
+
 std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
                           const std::vector<std::string>& trusted_proxies);
 
