@@ -100,6 +100,21 @@ std::variant<Group, http::Response> LoadGroup(const ApiServices& services,
   return std::move(**stored);
 }
 
+// Handlers of one group ({id}) that only its viewers reach: the group is loaded first, and
+// a group the caller cannot see is 404 before the handler runs.
+using GroupHandler = http::Response (*)(const ApiServices&, const http::Request&, const Caller&,
+                                        const Group&);
+
+http::Handler BindWithGroup(const ApiServices& services, GroupHandler body) {
+  return WithCaller(
+      services,
+      [services, body](const http::Request& request, const Caller& caller) -> http::Response {
+        auto loaded = LoadGroup(services, request, caller);
+        if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
+        return body(services, request, caller, std::get<Group>(loaded));
+      });
+}
+
 http::Response GroupResponse(const ApiServices& services, int status, int64_t group_id,
                              const Caller& caller) {
   auto stored = services.directory->GetGroup(group_id, caller.user_id);
@@ -179,18 +194,13 @@ http::Response Create(const ApiServices& services, const http::Request& request,
   return GroupResponse(services, 201, *id, caller);
 }
 
-http::Response Get(const ApiServices& services, const http::Request& request,
-                   const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  return http::JsonResponse(200, json::serialize(GroupJson(std::get<Group>(loaded))));
+http::Response Get(const ApiServices&, const http::Request&, const Caller&, const Group& group) {
+  return http::JsonResponse(200, json::serialize(GroupJson(group)));
 }
 
 http::Response Update(const ApiServices& services, const http::Request& request,
-                      const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  Group group = std::get<Group>(std::move(loaded));
+                      const Caller& caller, const Group& stored) {
+  Group group = stored;  // the fields the request leaves out keep these values
   if (!Owns(group, caller)) return OwnerOnly();
 
   auto input = JsonInput::Parse(request);
@@ -209,11 +219,8 @@ http::Response Update(const ApiServices& services, const http::Request& request,
   return GroupResponse(services, 200, group.id, caller);
 }
 
-http::Response Delete(const ApiServices& services, const http::Request& request,
-                      const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  const Group& group = std::get<Group>(loaded);
+http::Response Delete(const ApiServices& services, const http::Request&, const Caller& caller,
+                      const Group& group) {
   if (!Owns(group, caller)) return OwnerOnly();
   Status status = services.directory->DeleteGroup(group.id, caller.actor());
   if (!status.ok()) return StatusResponse(status);
@@ -222,11 +229,8 @@ http::Response Delete(const ApiServices& services, const http::Request& request,
 
 // --- Membership -------------------------------------------------------------------------
 
-http::Response Join(const ApiServices& services, const http::Request& request,
-                    const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  const Group& group = std::get<Group>(loaded);
+http::Response Join(const ApiServices& services, const http::Request&, const Caller& caller,
+                    const Group& group) {
   // SetGroupMember would reset an existing member's role to the default: refuse instead.
   if (group.viewer_is_member) {
     return http::JsonError(409, "already_member", "you are a member of this group already");
@@ -241,11 +245,8 @@ http::Response Join(const ApiServices& services, const http::Request& request,
   return NoContent();
 }
 
-http::Response Leave(const ApiServices& services, const http::Request& request,
-                     const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  const Group& group = std::get<Group>(loaded);
+http::Response Leave(const ApiServices& services, const http::Request&, const Caller& caller,
+                     const Group& group) {
   if (Owns(group, caller)) {
     return http::JsonError(409, "owner_cannot_leave",
                            "the owner cannot leave the group; delete it instead");
@@ -258,11 +259,9 @@ http::Response Leave(const ApiServices& services, const http::Request& request,
   return NoContent();
 }
 
-http::Response ListMembers(const ApiServices& services, const http::Request& request,
-                           const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  auto members = services.directory->ListGroupMembers(std::get<Group>(loaded).id);
+http::Response ListMembers(const ApiServices& services, const http::Request&, const Caller&,
+                           const Group& group) {
+  auto members = services.directory->ListGroupMembers(group.id);
   if (!members.ok()) return StatusResponse(members.status());
   return ItemsResponse(*members, MemberJson);
 }
@@ -281,10 +280,7 @@ std::optional<GroupMember> FindMember(const std::vector<GroupMember>& members, i
 }
 
 http::Response PutMember(const ApiServices& services, const http::Request& request,
-                         const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  const Group& group = std::get<Group>(loaded);
+                         const Caller& caller, const Group& group) {
   if (!Owns(group, caller)) return OwnerOnly();
 
   auto input = JsonInput::Parse(request);
@@ -311,10 +307,7 @@ http::Response PutMember(const ApiServices& services, const http::Request& reque
 }
 
 http::Response RemoveMember(const ApiServices& services, const http::Request& request,
-                            const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  const Group& group = std::get<Group>(loaded);
+                            const Caller& caller, const Group& group) {
   const auto not_member = [] { return http::JsonError(404, "not_found", "member not found"); };
   auto user_id = PathId(request, "user_id");
   if (!user_id) return not_member();
@@ -333,11 +326,8 @@ std::optional<GroupSystem> FindSystem(const std::vector<GroupSystem>& systems, i
   return FindBy(systems, &GroupSystem::system_id, system_id);
 }
 
-http::Response ListSystems(const ApiServices& services, const http::Request& request,
-                           const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  const Group& group = std::get<Group>(loaded);
+http::Response ListSystems(const ApiServices& services, const http::Request&, const Caller& caller,
+                           const Group& group) {
   if (!Owns(group, caller) && !group.viewer_is_member) {
     return http::JsonError(403, "forbidden",
                            "only the owner and the members of a group see its systems");
@@ -348,10 +338,7 @@ http::Response ListSystems(const ApiServices& services, const http::Request& req
 }
 
 http::Response PutSystem(const ApiServices& services, const http::Request& request,
-                         const Caller& caller) {
-  auto loaded = LoadGroup(services, request, caller);
-  if (auto* response = std::get_if<http::Response>(&loaded)) return std::move(*response);
-  const Group& group = std::get<Group>(loaded);
+                         const Caller& caller, const Group& group) {
   if (!Owns(group, caller) && !group.viewer_is_member) {
     return http::JsonError(403, "forbidden",
                            "only the owner and the members of a group add systems to it");
@@ -404,19 +391,19 @@ void AddGroupRoutes(http::Router& router, const ApiServices& services) {
   using http::Method;
   router.Add(Method::kGet, "/api/v1/groups", BindWithCaller(services, List));
   router.Add(Method::kPost, "/api/v1/groups", BindWithCaller(services, Create));
-  router.Add(Method::kGet, "/api/v1/groups/{id}", BindWithCaller(services, Get));
-  router.Add(Method::kPatch, "/api/v1/groups/{id}", BindWithCaller(services, Update));
-  router.Add(Method::kDelete, "/api/v1/groups/{id}", BindWithCaller(services, Delete));
-  router.Add(Method::kPost, "/api/v1/groups/{id}/join", BindWithCaller(services, Join));
-  router.Add(Method::kPost, "/api/v1/groups/{id}/leave", BindWithCaller(services, Leave));
-  router.Add(Method::kGet, "/api/v1/groups/{id}/members", BindWithCaller(services, ListMembers));
+  router.Add(Method::kGet, "/api/v1/groups/{id}", BindWithGroup(services, Get));
+  router.Add(Method::kPatch, "/api/v1/groups/{id}", BindWithGroup(services, Update));
+  router.Add(Method::kDelete, "/api/v1/groups/{id}", BindWithGroup(services, Delete));
+  router.Add(Method::kPost, "/api/v1/groups/{id}/join", BindWithGroup(services, Join));
+  router.Add(Method::kPost, "/api/v1/groups/{id}/leave", BindWithGroup(services, Leave));
+  router.Add(Method::kGet, "/api/v1/groups/{id}/members", BindWithGroup(services, ListMembers));
   router.Add(Method::kPut, "/api/v1/groups/{id}/members/{user_id}",
-             BindWithCaller(services, PutMember));
+             BindWithGroup(services, PutMember));
   router.Add(Method::kDelete, "/api/v1/groups/{id}/members/{user_id}",
-             BindWithCaller(services, RemoveMember));
-  router.Add(Method::kGet, "/api/v1/groups/{id}/systems", BindWithCaller(services, ListSystems));
+             BindWithGroup(services, RemoveMember));
+  router.Add(Method::kGet, "/api/v1/groups/{id}/systems", BindWithGroup(services, ListSystems));
   router.Add(Method::kPut, "/api/v1/groups/{id}/systems/{system_id}",
-             BindWithCaller(services, PutSystem));
+             BindWithGroup(services, PutSystem));
   router.Add(Method::kDelete, "/api/v1/groups/{id}/systems/{system_id}",
              BindWithCaller(services, RemoveSystem));
 }

@@ -137,62 +137,55 @@ struct SystemListIndex::Company {
 
 namespace {
 
+// Runs `sql` (one parameter: the company id) and calls on_row for every row.
+template <typename OnRow>
+Status ForEachRow(sqlite::Database& db, std::string_view sql, int64_t company_id, OnRow on_row) {
+  Result<sqlite::Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, company_id);
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    on_row(*stmt);
+  }
+}
+
 Result<std::shared_ptr<SystemListIndex::Snapshot>> Build(sqlite::Database& db, int64_t company_id,
                                                          uint64_t epoch,
                                                          SystemListIndex::LastSeen& last_seen) {
   auto snap = std::make_shared<SystemListIndex::Snapshot>();
   snap->epoch = epoch;
   std::vector<int64_t> owners;
-  {
-    Result<sqlite::Statement> stmt = db.Prepare(kSystemsSql);
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, company_id);
-    for (;;) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      const auto opt = [&](int col) -> std::optional<int64_t> {
-        if (stmt->ColumnIsNull(col)) return std::nullopt;
-        return stmt->ColumnInt(col);
-      };
-      snap->index_of.emplace(stmt->ColumnInt(0), static_cast<uint32_t>(snap->id.size()));
-      snap->id.push_back(stmt->ColumnInt(0));
-      owners.push_back(stmt->ColumnInt(1));
-      snap->name_lower.push_back(AsciiLower(stmt->ColumnTextView(2)));
-      snap->serial.push_back(stmt->ColumnText(3));
-      snap->serial_lower.push_back(AsciiLower(snap->serial.back()));
-      snap->created_ms.push_back(stmt->ColumnInt(4));
-      snap->first_registration_ms.push_back(opt(5));
-      snap->paired.push_back(stmt->ColumnInt(6) != 0);
-      snap->code_expires_ms.push_back(opt(7));
-      last_seen.ms.push_back(opt(8));
-    }
-  }
+  Status systems = ForEachRow(db, kSystemsSql, company_id, [&](const sqlite::Statement& row) {
+    const auto opt = [&](int col) -> std::optional<int64_t> {
+      if (row.ColumnIsNull(col)) return std::nullopt;
+      return row.ColumnInt(col);
+    };
+    snap->index_of.emplace(row.ColumnInt(0), static_cast<uint32_t>(snap->id.size()));
+    snap->id.push_back(row.ColumnInt(0));
+    owners.push_back(row.ColumnInt(1));
+    snap->name_lower.push_back(AsciiLower(row.ColumnTextView(2)));
+    snap->serial.push_back(row.ColumnText(3));
+    snap->serial_lower.push_back(AsciiLower(snap->serial.back()));
+    snap->created_ms.push_back(row.ColumnInt(4));
+    snap->first_registration_ms.push_back(opt(5));
+    snap->paired.push_back(row.ColumnInt(6) != 0);
+    snap->code_expires_ms.push_back(opt(7));
+    last_seen.ms.push_back(opt(8));
+  });
+  if (!systems.ok()) return systems;
   for (uint32_t row = 0; row < owners.size(); ++row) snap->paths.emplace_back(owners[row], row);
-  {
-    Result<sqlite::Statement> stmt = db.Prepare(kPathsSql);
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, company_id);
-    for (;;) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto it = snap->index_of.find(stmt->ColumnInt(1));
-      if (it != snap->index_of.end()) snap->paths.emplace_back(stmt->ColumnInt(0), it->second);
-    }
-  }
+  Status paths = ForEachRow(db, kPathsSql, company_id, [&](const sqlite::Statement& row) {
+    auto it = snap->index_of.find(row.ColumnInt(1));
+    if (it != snap->index_of.end()) snap->paths.emplace_back(row.ColumnInt(0), it->second);
+  });
+  if (!paths.ok()) return paths;
   std::sort(snap->paths.begin(), snap->paths.end());
-  {
-    Result<sqlite::Statement> stmt = db.Prepare(kUsersSql);
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, company_id);
-    for (;;) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      snap->users.push_back(stmt->ColumnInt(0));
-    }
-  }
+  Status users = ForEachRow(db, kUsersSql, company_id, [&](const sqlite::Statement& row) {
+    snap->users.push_back(row.ColumnInt(0));
+  });
+  if (!users.ok()) return users;
   std::sort(snap->users.begin(), snap->users.end());
   return snap;
 }
@@ -201,17 +194,12 @@ Result<std::shared_ptr<SystemListIndex::LastSeen>> ReadLastSeen(
     sqlite::Database& db, int64_t company_id, const SystemListIndex::Snapshot& snap) {
   auto last_seen = std::make_shared<SystemListIndex::LastSeen>();
   last_seen->ms.resize(snap.id.size());
-  Result<sqlite::Statement> stmt = db.Prepare(kLastSeenSql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, company_id);
-  for (;;) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    auto it = snap.index_of.find(stmt->ColumnInt(0));
-    if (it == snap.index_of.end() || stmt->ColumnIsNull(1)) continue;
-    last_seen->ms[it->second] = stmt->ColumnInt(1);
-  }
+  Status read = ForEachRow(db, kLastSeenSql, company_id, [&](const sqlite::Statement& row) {
+    auto it = snap.index_of.find(row.ColumnInt(0));
+    if (it == snap.index_of.end() || row.ColumnIsNull(1)) return;
+    last_seen->ms[it->second] = row.ColumnInt(1);
+  });
+  if (!read.ok()) return read;
   last_seen->read_at_steady_ms = SteadyMs();
   return last_seen;
 }
