@@ -79,6 +79,7 @@ export function createI18n(language: Language = "en"): I18n {
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
     initAsync: false,
+    showSupportNotice: false,
   });
   // The document's language follows the chosen one (screen readers, hyphenation).
   const applyLang = (lng: string) => {
