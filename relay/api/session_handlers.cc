@@ -177,13 +177,12 @@ http::Response ChangePassword(const ApiServices& services, const http::Request& 
   if (!user->has_value()) return http::JsonError(401, "not_authenticated", "log in first");
   const std::optional<std::string>& stored = (*user)->password_hash;
   if (!stored || stored->empty()) {
-    return http::JsonError(400, "invalid_field",
-                           "field 'current_password': this account logs in with single "
-                           "sign-on and has no password here");
+    return http::JsonError(400, "no_password",
+                           "this account logs in with single sign-on and has no password here");
   }
   if (!services.hasher->Verify(*current, *stored)) {
     services.login_gate->RecordFailure(account, request.remote_address);
-    return http::JsonError(400, "invalid_field",
+    return http::JsonError(400, "wrong_password",
                            "field 'current_password' is not the current password");
   }
   services.login_gate->RecordSuccess(account);

@@ -402,7 +402,7 @@ TEST_F(SessionApi, PasswordChangeNeedsTheCurrentPassword) {
                 R"({"current_password":"not it at all","new_password":"a new long password"})",
                 {.session = session});
   EXPECT_EQ(response.status, 400);
-  EXPECT_EQ(ErrorCode(response), "invalid_field");
+  EXPECT_EQ(ErrorCode(response), "wrong_password");
   EXPECT_EQ(
       env_.Call(Method::kPost, "/api/v1/session", LoginBody("alice@example.com", kPassword)).status,
       200);
