@@ -283,7 +283,7 @@ export default {
         "Halten Sie Ihr Passwort und Ihre API-Tokens geheim. Was damit geschieht, gilt als von Ihnen getan. Löschen Sie Tokens, die Sie nicht mehr brauchen.",
       softwareTitle: "Die Software",
       software:
-        "Quellcode und Lizenzbedingungen liegen jeder Version bei. Bestandteile anderer Projekte behalten ihre eigenen Lizenzen; siehe die Open-Source-Lizenzen.",
+        "Das Control Center selbst steht unter der Apache License, Version 2.0; sein Quellcode liegt jeder Version bei. Bestandteile anderer Projekte behalten ihre eigenen Lizenzen; siehe die Open-Source-Lizenzen.",
       warrantyTitle: "Keine Gewährleistung durch die Software",
       warranty:
         "Die Software wird so bereitgestellt, wie sie ist. Zusagen zu Verfügbarkeit und Support ergeben sich allein aus Ihrem Vertrag mit dem Betreiber.",

@@ -272,7 +272,7 @@ export default {
         "Keep your password and API tokens secret. Whatever is done with them counts as done by you. Delete tokens you no longer need.",
       softwareTitle: "The software",
       software:
-        "The source code and its licence terms come with every release. Components of other projects keep their own licences; see the open-source licences.",
+        "The control center itself is licensed under the Apache License, Version 2.0; its source code comes with every release. Components of other projects keep their own licences; see the open-source licences.",
       warrantyTitle: "No warranty from the software",
       warranty:
         "The software is provided as it is. Commitments about availability and support come only from your contract with the operator.",
