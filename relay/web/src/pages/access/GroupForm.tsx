@@ -1,0 +1,199 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useId } from "react";
+import { Controller, useForm, type UseFormReturn } from "react-hook-form";
+import { useTranslation } from "react-i18next";
+import { isApiError } from "../../api/client";
+import { useCreateGroup, useUpdateGroup } from "../../api/groups";
+import { errorText } from "../../api/errors";
+import type { Group } from "../../api/types";
+import Dialog from "../../components/Dialog";
+import { useNotify } from "../../components/Notifications";
+import { FormButtons } from "./FormButtons";
+import { RoleSelect } from "./Roles";
+import {
+  EMPTY_GROUP_FORM,
+  GROUP_DESCRIPTION_MAX,
+  GROUP_NAME_MAX,
+  formToGroupInput,
+  groupSchema,
+  groupToForm,
+  type GroupForm,
+} from "./schemas";
+import "./access.css";
+
+export function useGroupForm(initial: GroupForm): UseFormReturn<GroupForm> {
+  return useForm<GroupForm>({ resolver: zodResolver(groupSchema), defaultValues: initial });
+}
+
+// Name, description, default role and public flag (B7), for the create and edit dialogs
+// and the settings page.
+export function GroupFormFields({ form, autoFocus = false }: { form: UseFormReturn<GroupForm>; autoFocus?: boolean }) {
+  const { t } = useTranslation(["access", "common"]);
+  const id = useId();
+  const { errors } = form.formState;
+  const described = (name: string, hasError: boolean) => `${id}-${name}-hint${hasError ? ` ${id}-${name}-error` : ""}`;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>{t("access:groupForm.name")}</label>
+        <input
+          id={`${id}-name`}
+          type="text"
+          autoComplete="off"
+          data-autofocus={autoFocus ? "" : undefined}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={described("name", !!errors.name)}
+          {...form.register("name")}
+        />
+        <p id={`${id}-name-hint`} className="field-hint">
+          {t("access:groupForm.nameHint", { max: GROUP_NAME_MAX })}
+        </p>
+        {errors.name?.message && (
+          <p id={`${id}-name-error`} className="field-error">
+            {t(`access:validation.${errors.name.message}`, { max: GROUP_NAME_MAX })}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-description`}>{t("access:groupForm.description")}</label>
+        <textarea
+          id={`${id}-description`}
+          rows={3}
+          aria-invalid={errors.description ? true : undefined}
+          aria-describedby={described("description", !!errors.description)}
+          {...form.register("description")}
+        />
+        <p id={`${id}-description-hint`} className="field-hint">
+          {t("access:groupForm.descriptionHint", { max: GROUP_DESCRIPTION_MAX })}
+        </p>
+        {errors.description?.message && (
+          <p id={`${id}-description-error`} className="field-error">
+            {t(`access:validation.${errors.description.message}`, { max: GROUP_DESCRIPTION_MAX })}
+          </p>
+        )}
+      </div>
+      <Controller
+        control={form.control}
+        name="defaultRole"
+        render={({ field }) => (
+          <RoleSelect
+            label={t("access:groupForm.defaultRole")}
+            value={field.value}
+            onChange={field.onChange}
+            selectRef={field.ref}
+            emptyLabel={t("access:groupForm.noDefaultRole")}
+            hint={t("access:groupForm.defaultRoleHint")}
+          />
+        )}
+      />
+      <div className="access-check">
+        <input
+          id={`${id}-public`}
+          type="checkbox"
+          aria-describedby={`${id}-public-hint`}
+          {...form.register("isPublic")}
+        />
+        <div className="access-check-text">
+          <label htmlFor={`${id}-public`}>{t("access:groupForm.public")}</label>
+          <span id={`${id}-public-hint`} className="field-hint">
+            {t("access:groupForm.publicHint")}
+          </span>
+        </div>
+      </div>
+    </>
+  );
+}
+
+// A name another group of the company has already (409) belongs to the name field;
+// anything else is shown above the buttons.
+export function showGroupError(form: UseFormReturn<GroupForm>, error: unknown, text: string): void {
+  if (isApiError(error) && error.status === 409) {
+    form.setError("name", { message: "nameTaken" }, { shouldFocus: true });
+  } else {
+    form.setError("root", { message: text });
+  }
+}
+
+// Create (group === null) or edit a group in a dialog (B6).
+export function GroupDialog({
+  open,
+  group,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  group: Group | null;
+  onClose: () => void;
+  onCreated?: (group: Group) => void;
+}) {
+  const { t } = useTranslation("access");
+  const create = useCreateGroup();
+  const update = useUpdateGroup();
+  const pending = create.isPending || update.isPending;
+  const close = () => {
+    if (pending) return;
+    create.reset();
+    update.reset();
+    onClose();
+  };
+  return (
+    <Dialog
+      open={open}
+      title={group ? t("groupForm.editTitle", { name: group.name }) : t("groupForm.createTitle")}
+      onClose={close}
+      dismissible={!pending}
+    >
+      <GroupDialogForm group={group} create={create} update={update} onDone={close} onCreated={onCreated} />
+    </Dialog>
+  );
+}
+
+function GroupDialogForm({
+  group,
+  create,
+  update,
+  onDone,
+  onCreated,
+}: {
+  group: Group | null;
+  create: ReturnType<typeof useCreateGroup>;
+  update: ReturnType<typeof useUpdateGroup>;
+  onDone: () => void;
+  onCreated?: (group: Group) => void;
+}) {
+  const { t } = useTranslation(["access", "common"]);
+  const notify = useNotify();
+  const form = useGroupForm(group ? groupToForm(group) : EMPTY_GROUP_FORM);
+  const { errors } = form.formState;
+  const submit = form.handleSubmit(async (values) => {
+    const input = formToGroupInput(values);
+    try {
+      if (group) {
+        await update.mutateAsync({ id: group.id, input });
+        notify.success(t("access:groupForm.saved", { name: input.name }));
+      } else {
+        const created = await create.mutateAsync(input);
+        notify.success(t("access:groupForm.created", { name: created.name }));
+        onCreated?.(created);
+      }
+      onDone();
+    } catch (error) {
+      showGroupError(form, error, errorText(t, error));
+    }
+  });
+  return (
+    <form className="access-form" noValidate onSubmit={(event) => void submit(event)}>
+      <GroupFormFields form={form} autoFocus />
+      {errors.root?.message && (
+        <p className="notice danger" role="alert">
+          {errors.root.message}
+        </p>
+      )}
+      <FormButtons
+        pending={create.isPending || update.isPending}
+        submitLabel={group ? t("common:actions.save") : t("access:groupForm.createSubmit")}
+        onCancel={onDone}
+      />
+    </form>
+  );
+}
