@@ -227,10 +227,9 @@ test("the monitor user sees exactly what Monitoring allows", async ({ browser })
   expect(refused.status).toBe(403);
 });
 
-// Known gap (reported): the navigation's "Selected system" part lists every page of a
-// system whatever the roles allow, and names the system "#<id>" on the first visit. Flip
-// fixme to test once src/layout/Navigation.tsx filters by allowed_actions.
-test.fixme("the selected system's navigation offers only the pages Monitoring allows", async () => {
+// The navigation's "Selected system" part names the system on the first visit and offers
+// only the pages its allowed_actions permit.
+test("the selected system's navigation offers only the pages Monitoring allows", async () => {
   await monitorPage.goto(`/systems/${headOffice.id}`);
   await expect(monitorPage.getByTestId("page-system-information")).toBeVisible();
   const selected = nav(monitorPage).getByRole("list", { name: /Selected system/ });

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { NavLink as RouterLink } from "react-router";
-import { SECTIONS, SYSTEM_LINKS, TOP_LINKS, type NavLink } from "./navigation";
+import { useSystem } from "../api/systems";
+import { SECTIONS, systemPageLinks, TOP_LINKS, type NavLink } from "./navigation";
 import { useSelectedSystem } from "./selectedSystem";
 
 function Item({ link, label }: { link: NavLink; label: string }) {
@@ -16,6 +17,13 @@ function Item({ link, label }: { link: NavLink; label: string }) {
 export default function Navigation({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useTranslation();
   const selected = useSelectedSystem();
+  // The system's live record names it and says which of its pages this user may open;
+  // until it loads only the information page is offered.
+  const system = useSystem(selected?.id ?? 0);
+  const selectedName = system.data?.name ?? selected?.name;
+  const selectedLinks = selected
+    ? systemPageLinks(system.data ?? { id: selected.id, allowed_actions: [] })
+    : [];
   return (
     <nav aria-label={t("nav.label")} className="nav" onClick={onNavigate}>
       <ul className="nav-list">
@@ -38,14 +46,14 @@ export default function Navigation({ onNavigate }: { onNavigate?: () => void }) 
             <>
               <h3 className="nav-subheading" id="nav-selected">
                 {t("nav.selectedSystem")}
-                {selected && <span className="nav-selected-name">{selected.name}</span>}
+                {selected && <span className="nav-selected-name">{selectedName}</span>}
               </h3>
-              {selected ? (
+              {selected && !system.isError ? (
                 <ul className="nav-list" aria-labelledby="nav-selected">
-                  {SYSTEM_LINKS.map((link) => (
+                  {selectedLinks.map((link) => (
                     <Item
                       key={link.key}
-                      link={{ key: link.key, to: `/systems/${selected.id}${link.path}`, end: true }}
+                      link={{ key: link.key, to: link.to, end: true }}
                       label={t(`nav.${link.key}`)}
                     />
                   ))}

@@ -1,3 +1,5 @@
+import type { System, SystemAction } from "../api/types";
+
 // The portal's navigation, following the structure operators know from the manual:
 // Dashboard, News, User groups, Authorisations, Administration, Systems (all / selected).
 
@@ -45,16 +47,31 @@ export const SECTIONS: NavSection[] = [
   },
 ];
 
-// Pages of one system; `path` is appended to /systems/{id}.
-export const SYSTEM_LINKS: { key: string; path: string }[] = [
-  { key: "information", path: "" },
-  { key: "licences", path: "/licences" },
-  { key: "telephones", path: "/telephones" },
-  { key: "accounts", path: "/accounts" },
-  { key: "monitoring", path: "/monitoring" },
-  { key: "alerts", path: "/alerts" },
-  { key: "backup", path: "/backup" },
-  { key: "calls", path: "/calls" },
-  { key: "smtp", path: "/smtp" },
-  { key: "remoteConfiguration", path: "/remote-configuration" },
+// Pages of one system; `path` is appended to /systems/{id}. `action` is the policy action
+// (System.allowed_actions) a user needs to open it; null = everyone who sees the system.
+export const SYSTEM_LINKS: { key: string; path: string; action: SystemAction | null }[] = [
+  { key: "information", path: "", action: null },
+  { key: "licences", path: "/licences", action: "read_licences" },
+  { key: "telephones", path: "/telephones", action: "read_registration_status" },
+  { key: "accounts", path: "/accounts", action: "read_registration_status" },
+  { key: "monitoring", path: "/monitoring", action: "monitoring" },
+  { key: "alerts", path: "/alerts", action: "alerts" },
+  { key: "backup", path: "/backup", action: "backup" },
+  { key: "calls", path: "/calls", action: "call_data" },
+  { key: "smtp", path: "/smtp", action: "smtp_setting" },
+  { key: "remoteConfiguration", path: "/remote-configuration", action: "remote_configuration" },
 ];
+
+export interface SystemPageLink {
+  key: string; // common:nav.<key>
+  to: string;
+}
+
+// The pages of a system this user may open (FEATURES D5: gated by role and maintenance,
+// which the server has already folded into allowed_actions).
+export function systemPageLinks(system: Pick<System, "id" | "allowed_actions">): SystemPageLink[] {
+  const allowed = new Set<string>(system.allowed_actions);
+  return SYSTEM_LINKS.filter(({ action }) => action === null || allowed.has(action)).map(
+    ({ key, path }) => ({ key, to: `/systems/${system.id}${path}` }),
+  );
+}
