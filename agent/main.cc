@@ -159,8 +159,10 @@ int RunAgent(const AgentConfig& config) {
   ccc::agent::uplink::MqttPublisher publisher(mqtt);
 
   ccc::agent::sources::HostSampler sampler;
-  ccc::agent::sources::PbxSimulator simulator(
-      {config.source.serial, config.source.model, config.source.firmware, config.source.seed});
+  ccc::agent::sources::PbxSimulator simulator({config.source.serial, config.source.model,
+                                               config.source.firmware, config.source.seed,
+                                               config.source.phones, config.source.history_days,
+                                               config.source.calls_per_hour});
 
   ccc::agent::AgentOptions options;
   options.device_id = config.agent.device_id;

@@ -97,6 +97,11 @@ AgentConfig ParseAgentConfig(ConfigReader& reader, FileCheck file_check) {
       static_cast<uint64_t>(reader.Int("source.seed", 0, std::numeric_limits<int64_t>::max(), 1));
   c.source.model = reader.String("source.model", c.source.model);
   c.source.firmware = reader.String("source.firmware", c.source.firmware);
+  c.source.phones = static_cast<int>(reader.Int("source.phones", 5, 2000, c.source.phones));
+  c.source.history_days =
+      static_cast<int>(reader.Int("source.history_days", 0, 90, c.source.history_days));
+  c.source.calls_per_hour =
+      reader.Double("source.calls_per_hour", 0, 6000, c.source.calls_per_hour);
 
   auto& p = c.pairing;
   p.relay_url = reader.String("pairing.relay_url", "");

@@ -57,6 +57,12 @@ struct AgentConfig {
     uint64_t seed = 1;
     std::string model = "COMtrexx Advanced";
     std::string firmware = "2.6.6";
+    // Simulator only (agent/sources/simulator/pbx_simulator.h): telephone entries (5..2000),
+    // days of call history a new PBX starts with (0..90), and the mean number of calls in
+    // the busiest office hour (0..6000).
+    int phones = 24;
+    int history_days = 21;
+    double calls_per_hour = 12;
   } source;
 
   struct Pairing {

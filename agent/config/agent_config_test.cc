@@ -127,6 +127,30 @@ TEST_F(AgentConfigTest, UnknownSourceKindIsRejected) {
   EXPECT_THAT(ErrorOf(Minimal("[source]\nkind = \"comtrexx\"\n")), HasSubstr("source.kind"));
 }
 
+TEST_F(AgentConfigTest, SimulatorSizeAndTrafficHaveDefaults) {
+  auto c = Parse(Minimal());
+  EXPECT_EQ(c.source.phones, 24);
+  EXPECT_EQ(c.source.history_days, 21);
+  EXPECT_EQ(c.source.calls_per_hour, 12);
+}
+
+TEST_F(AgentConfigTest, ReadsSimulatorSizeAndTraffic) {
+  auto c = Parse(Minimal("[source]\nphones = 2000\nhistory_days = 0\ncalls_per_hour = 2.5\n"));
+  EXPECT_EQ(c.source.phones, 2000);
+  EXPECT_EQ(c.source.history_days, 0);
+  EXPECT_EQ(c.source.calls_per_hour, 2.5);
+}
+
+TEST_F(AgentConfigTest, SimulatorValuesOutOfRangeAreRejected) {
+  EXPECT_THAT(ErrorOf(Minimal("[source]\nphones = 4\n")), HasSubstr("source.phones"));
+  EXPECT_THAT(ErrorOf(Minimal("[source]\nphones = 2001\n")), HasSubstr("2001"));
+  EXPECT_THAT(ErrorOf(Minimal("[source]\nhistory_days = 91\n")), HasSubstr("source.history_days"));
+  EXPECT_THAT(ErrorOf(Minimal("[source]\ncalls_per_hour = -1\n")),
+              HasSubstr("source.calls_per_hour"));
+  EXPECT_THAT(ErrorOf(Minimal("[source]\ncalls_per_hour = 6001\n")),
+              HasSubstr("source.calls_per_hour"));
+}
+
 TEST_F(AgentConfigTest, CredentialPathsDefaultToTheDataFolder) {
   auto reader = ccc::config::ConfigReader::FromString(
       "[agent]\ndevice_id = \"pbx-001\"\ndata_dir = \"" + (dir_ / "data").string() + "\"\n",

@@ -1,0 +1,24 @@
+# The PBX simulator's own sources, tests and benchmark. agent/CMakeLists.txt includes this
+# file after it has defined agent_core and agent_core_test (pbx_simulator.cc and
+# pbx_simulator_test.cc are listed there).
+target_sources(agent_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/sim_calendar.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sim_calls.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sim_fleet.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sim_status.cc
+)
+
+if(CCC_BUILD_TESTS)
+  target_sources(agent_core_test PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/../pbx_source_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sim_calendar_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sim_calls_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sim_fleet_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sim_random_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sim_status_test.cc
+  )
+
+  add_executable(pbx_simulator_benchmark ${CMAKE_CURRENT_LIST_DIR}/pbx_simulator_benchmark.cc)
+  target_link_libraries(pbx_simulator_benchmark PRIVATE agent_core benchmark::benchmark)
+  ccc_warnings(pbx_simulator_benchmark)
+endif()
