@@ -3,11 +3,12 @@ import {
   getCoreRowModel,
   useReactTable,
   type ColumnDef,
+  type Row,
   type RowSelectionState,
   type Table,
 } from "@tanstack/react-table";
 import { ArrowDown, ArrowUp, ArrowUpDown, Pencil, Trash2 } from "lucide-react";
-import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { errorText } from "../../api/errors";
 import ConfirmDialog from "../ConfirmDialog";
@@ -302,21 +303,12 @@ export function DataList<T>({
     );
   } else {
     body = renderTable(
-      table.getRowModel().rows.map((row) => (
-        <tr key={row.id} className={row.getIsSelected() ? "dl-row-selected" : undefined}>
-          {row.getVisibleCells().map((cell) => {
-            const column = columnsById.get(cell.column.id) as Column<unknown> | undefined;
-            const className = [columnClass(column), cell.column.id === SELECT_COLUMN ? "dl-select-cell" : undefined]
-              .filter(Boolean)
-              .join(" ");
-            return (
-              <td key={cell.id} className={className || undefined}>
-                {flexRender(cell.column.columnDef.cell, cell.getContext())}
-              </td>
-            );
-          })}
-        </tr>
-      )),
+      <DataRows
+        rows={table.getRowModel().rows as Row<unknown>[]}
+        columnsById={columnsById as Map<string, Column<unknown>>}
+        columnDefs={columnDefs as unknown[]}
+        rowSelection={rowSelection}
+      />,
     );
   }
 
@@ -386,6 +378,39 @@ export function DataList<T>({
     </div>
   );
 }
+
+// The rows, memoised: typing in the filter re-renders the list's toolbar on every
+// keystroke, and the rows only need to render again when the data, the columns or the
+// selection change (measured: 50 rows took 14-45 ms per keystroke before).
+const DataRows = memo(function DataRows({
+  rows,
+  columnsById,
+}: {
+  rows: Row<unknown>[];
+  columnsById: Map<string, Column<unknown>>;
+  columnDefs: unknown[]; // only compared: new columns render the rows again
+  rowSelection: RowSelectionState; // only compared: row.getIsSelected() reads it
+}) {
+  return (
+    <>
+      {rows.map((row) => (
+        <tr key={row.id} className={row.getIsSelected() ? "dl-row-selected" : undefined}>
+          {row.getVisibleCells().map((cell) => {
+            const column = columnsById.get(cell.column.id);
+            const className = [columnClass(column), cell.column.id === SELECT_COLUMN ? "dl-select-cell" : undefined]
+              .filter(Boolean)
+              .join(" ");
+            return (
+              <td key={cell.id} className={className || undefined}>
+                {flexRender(cell.column.columnDef.cell, cell.getContext())}
+              </td>
+            );
+          })}
+        </tr>
+      ))}
+    </>
+  );
+});
 
 function SelectAllBox<T>({ table, label }: { table: Table<T>; label: string }) {
   const ref = useRef<HTMLInputElement>(null);
