@@ -14,7 +14,9 @@ BENCH_INGEST_SECONDS (relay ingest window at the target load, default 40; the ov
 window is half of it, at least 10), BENCH_INGEST_AGENTS (1000), BENCH_INGEST_RATE
 (batches/s per simulated agent at the target load, 1.0), BENCH_INGEST_OVERLOAD_RATE (2.0),
 BENCH_API_SYSTEMS (systems seeded for the API benchmark, 10000), BENCH_API_SECONDS (its
-measurement window per user, 15), BENCH_API_CLIENTS (concurrent clients, 50).
+measurement window per user, 15), BENCH_API_CLIENTS (concurrent clients, 50),
+BENCH_PORTAL_RUNS (cold loads of /systems in Chromium, 20), BENCH_PORTAL_KEYSTROKES (timed
+filter keystrokes, 24), BENCH_WEB_ROOT (the built portal, default <build-dir>/web).
 """
 import argparse
 import datetime
@@ -93,7 +95,19 @@ FIGURES = [
     ("api_systems_seeded", "systems", "", None),
     ("api_systems_member_visible", "systems", "", None),
     ("api_bench_loadavg_1m", "", "", None),
+    ("portal_first_load_js_kb_gz", "KiB", "<= 250", lambda v: v <= 250),
+    ("portal_first_load_js_kb_gz_login", "KiB", "", None),
+    ("portal_first_load_js_kb_gz_systems", "KiB", "", None),
+    ("portal_systems_first_rows_ms", "ms", "<= 1500", lambda v: v <= 1500),
+    ("portal_systems_first_rows_p95_ms", "ms", "", None),
+    ("portal_systems_api_ms", "ms", "peer", None),
+    ("portal_filter_update_ms", "ms", "<= 300", lambda v: v <= 300),
+    ("portal_filter_update_p95_ms", "ms", "", None),
+    ("portal_filter_api_ms", "ms", "peer", None),
+    ("portal_bench_loadavg_1m", "", "", None),
 ]
+
+PORTAL_FIGURES = [name for name, *_ in FIGURES if name.startswith("portal_")]
 
 
 class FigureError(RuntimeError):
@@ -129,6 +143,9 @@ class Bench:
         self.api_systems = int(os.environ.get("BENCH_API_SYSTEMS", "10000"))
         self.api_s = float(os.environ.get("BENCH_API_SECONDS", "15"))
         self.api_clients = int(os.environ.get("BENCH_API_CLIENTS", "50"))
+        self.portal_runs = int(os.environ.get("BENCH_PORTAL_RUNS", "20"))
+        self.portal_keystrokes = int(os.environ.get("BENCH_PORTAL_KEYSTROKES", "24"))
+        self.web_root = Path(os.environ.get("BENCH_WEB_ROOT") or self.build_dir / "web").resolve()
 
     # ---- plumbing -------------------------------------------------------------------------
 
@@ -423,26 +440,34 @@ class Bench:
 
     # ---- relay API ------------------------------------------------------------------------
 
+    def seeded_site(self, name: str, relay_overrides: dict | None = None):
+        """A Site (broker + relay) under <work>/<name> whose company owner (API_OWNER,
+        API_PASSWORD) made self.api_systems systems through the API, 60 % of them with a
+        devices row as ingest would write it (README: "Relay API", steps 1-2). Returns
+        (site, owner ApiClient with an API token, [(system id, serial)])."""
+        n = self.api_systems
+        site = Site(self.work / name, self.pki, API_COMPANY, API_OWNER, API_PASSWORD,
+                    relay_overrides=relay_overrides)
+        self.services.append(site)
+        site.start()
+        owner = ApiClient(site.relay.url, api_token(site.relay.url, API_OWNER, API_PASSWORD))
+        t0 = time.monotonic()
+        systems = seed_systems(site.relay.url, owner.token, n)
+        print(f"[bench] {name}: {n} systems created in {time.monotonic() - t0:.0f} s",
+              file=sys.stderr, flush=True)
+        mark_devices_seen(site.relay.db_path, [serial for _, serial in systems])
+        return site, owner, systems
+
     def bench_api(self):
         """GET /api/v1/systems under load: 10,000 systems of one company, 50 closed-loop
         clients cycling through filters, sorts and pages (README: "Relay API")."""
         n = self.api_systems
-        password = "bench-password-1"
-        site = Site(self.work / "api", self.pki, API_COMPANY, API_OWNER, password)
-        self.services.append(site)
-        site.start()
+        site, owner, systems = self.seeded_site("api")
         relay = site.relay
-        site.relay.admin("user", "create", "--company", API_COMPANY, "--email", API_MEMBER,
-                         "--password", password)
-        owner = ApiClient(relay.url, api_token(relay.url, API_OWNER, password))
-        member = ApiClient(relay.url, api_token(relay.url, API_MEMBER, password))
-
-        t0 = time.monotonic()
-        systems = seed_systems(relay.url, owner.token, n)
-        print(f"[bench] api: {n} systems created in {time.monotonic() - t0:.0f} s",
-              file=sys.stderr, flush=True)
         self.results["api_systems_seeded"] = len(systems)
-        mark_devices_seen(relay.db_path, [serial for _, serial in systems])
+        site.relay.admin("user", "create", "--company", API_COMPANY, "--email", API_MEMBER,
+                         "--password", API_PASSWORD)
+        member = ApiClient(relay.url, api_token(relay.url, API_MEMBER, API_PASSWORD))
 
         # The member reaches a third of the systems: most through a group (default role
         # monitoring), some through direct authorisations, a few through both.
@@ -522,6 +547,66 @@ class Bench:
         return {**out, "relay_cpu_pct": samples["relay"]["cpu_pct"],
                 "relay_rss_mb": samples["relay"]["rss_max_mb"]}
 
+    # ---- portal in Chromium ---------------------------------------------------------------
+
+    def bench_portal(self):
+        """The portal in Debian's Chromium (playwright-core) against a relay serving
+        <web root> with the API benchmark's 10,000 systems (README: "Portal")."""
+        if not (self.web_root / "index.html").is_file():
+            raise RuntimeError(f"no built portal in {self.web_root} (build the ccc_web target, "
+                               f"or set BENCH_WEB_ROOT to a Vite output folder)")
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("node (Node.js >= 20) is not on PATH")
+        site, _, systems = self.seeded_site("portal", {"http": {"web_root": str(self.web_root)}})
+        d = self.work / "portal-browser"
+        d.mkdir()
+        cmd = [node, str(REPO / "tests" / "bench" / "portal" / "portal_bench.mjs"),
+               "--base-url", site.relay.url, "--email", API_OWNER, "--password", API_PASSWORD,
+               "--web-root", str(self.web_root), "--out", str(d),
+               "--runs", str(self.portal_runs), "--keystrokes", str(self.portal_keystrokes)]
+        print(f"[bench] portal: Chromium against {site.relay.url} ({self.web_root})",
+              file=sys.stderr, flush=True)
+        with open(d / "stdout", "w") as stdout, open(d / "stderr", "w") as stderr:
+            # Its own session, so that a timeout or Ctrl-C stops Chromium with it.
+            proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                    cwd=d, start_new_session=True)
+
+            def relay_progress():  # its progress lines to the console as they come; all to a file
+                for line in proc.stderr:
+                    stderr.write(line)
+                    if line.startswith("[portal]"):
+                        print(f"[bench] {line.rstrip()}", file=sys.stderr, flush=True)
+
+            reader = threading.Thread(target=relay_progress, daemon=True)
+            reader.start()
+            try:
+                proc.wait(timeout=1200)
+            finally:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                reader.join(timeout=5)
+        self.results["portal_bench_loadavg_1m"] = round(os.getloadavg()[0], 2)
+        site.relay.check_alive()
+        log = (d / "stderr").read_text()
+        if proc.returncode != 0:
+            raise RuntimeError(f"portal_bench.mjs exited {proc.returncode}: {log[-1200:]}")
+        out = self.last_json_line((d / "stdout").read_text())
+        if out.get("portal_systems_visible") != len(systems):
+            raise RuntimeError(f"the measured user sees {out.get('portal_systems_visible')} "
+                               f"systems, not {len(systems)}")
+        for name in PORTAL_FIGURES:
+            if name in out:
+                self.results[name] = out[name]
+        print(f"[bench] portal: first load JS larger on the {out['first_load_larger']} page; "
+              f"{out['first_load_check']}; details in {d / 'details.json'}",
+              file=sys.stderr, flush=True)
+        if isinstance(out["first_load_check"], list):
+            raise FigureError("first-load JS on the wire differs from the files on disk: "
+                              + "; ".join(out["first_load_check"]),
+                              ["portal_first_load_js_kb_gz"])
+
     # ---- report ---------------------------------------------------------------------------
 
     def report(self) -> int:
@@ -560,6 +645,7 @@ class LoadGen(Process):
 API_COMPANY = "Bench Telecom GmbH"
 API_OWNER = "owner@bench.example"
 API_MEMBER = "member@bench.example"
+API_PASSWORD = "bench-password-1"
 # Filters (a city, a number, a serial prefix, none), every sort key the UI offers, both
 # orders, first page, second page and a deep page.
 API_PATHS = [
@@ -854,6 +940,7 @@ GROUPS = [
     ("api", "bench_api", ["api_systems_list_p99_ms", "api_systems_list_p50_ms",
                           "api_systems_list_per_s", "api_systems_list_member_p99_ms",
                           "api_systems_list_member_p50_ms", "api_systems_list_member_per_s"]),
+    ("portal", "bench_portal", PORTAL_FIGURES),
 ]
 
 
