@@ -61,20 +61,13 @@ test("news, account, help and legal pages", async () => {
 test("pages of later features say plainly that they are not available yet", async () => {
   const fleet: [string, string][] = [
     ["/administration/smtp", "Mail servers (SMTP)"],
-    ["/fleet/telephones", "Telephone status"],
-    ["/fleet/accounts", "Providers and accounts"],
     ["/fleet/backup", "Backup"],
-    ["/fleet/calls", "Call data"],
   ];
   const system = seeded("Berlin branch");
   const perSystem: [string, string][] = [
-    ["licences", "Licences"],
-    ["telephones", "Telephone status"],
-    ["accounts", "Providers and accounts"],
     ["monitoring", "Monitoring"],
     ["alerts", "Alerts"],
     ["backup", "Backup"],
-    ["calls", "Call data"],
     ["smtp", "Mail servers (SMTP)"],
     ["remote-configuration", "Remote configuration"],
   ];
@@ -86,6 +79,26 @@ test("pages of later features say plainly that they are not available yet", asyn
     // No invented data: no tables, no figures.
     await expect(page.locator("main table")).toHaveCount(0);
     await snap(page, `not-available${path.replace(/\//g, "-").replace(`-${system.id}-`, "-")}`);
+  }
+});
+
+test("the PBX data pages open for a system and for the fleet", async () => {
+  const system = seeded("Berlin branch");
+  const pages: [string, string, string][] = [
+    ["/fleet/telephones", "Telephone status", "page-fleet-telephones"],
+    ["/fleet/accounts", "Providers and accounts", "page-fleet-accounts"],
+    ["/fleet/calls", "Call data", "page-fleet-calls"],
+    [`/systems/${system.id}/telephones`, "Telephone status", "page-telephones"],
+    [`/systems/${system.id}/accounts`, "Providers and accounts", "page-accounts"],
+    [`/systems/${system.id}/calls`, "Call data", "page-calls"],
+    [`/systems/${system.id}/licences`, "Licences", "page-licences"],
+  ];
+  for (const [path, title, testId] of pages) {
+    await page.goto(path);
+    await expect(page.getByTestId(testId)).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+    await expect(page.getByTestId("feature-not-available")).toHaveCount(0);
+    await snap(page, `pbx-data${path.replace(/\//g, "-").replace(`-${system.id}-`, "-")}`);
   }
 });
 

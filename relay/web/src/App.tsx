@@ -19,6 +19,13 @@ const GroupsPage = lazy(() => import("./pages/access/GroupsPage"));
 const OwnGroupsPage = lazy(() => import("./pages/access/OwnGroupsPage"));
 const GroupSettingsPage = lazy(() => import("./pages/access/GroupSettingsPage"));
 const AuthorisationsPage = lazy(() => import("./pages/access/AuthorisationsPage"));
+const LicencesPage = lazy(() => import("./pages/pbxdata/LicencesPage"));
+const TelephonesPage = lazy(() => import("./pages/pbxdata/TelephonesPage"));
+const AccountsPage = lazy(() => import("./pages/pbxdata/AccountsPage"));
+const CallsPage = lazy(() => import("./pages/pbxdata/CallsPage"));
+const FleetTelephonesPage = lazy(() => import("./pages/pbxdata/FleetTelephonesPage"));
+const FleetAccountsPage = lazy(() => import("./pages/pbxdata/FleetAccountsPage"));
+const FleetCallsPage = lazy(() => import("./pages/pbxdata/FleetCallsPage"));
 
 // Features of later versions: in the navigation, plainly marked as not available yet.
 const notYet = (path: string, titleKey: string): RouteObject => ({
@@ -47,19 +54,19 @@ export const routes: RouteObject[] = [
           { path: "administration/systems", element: <SystemsAdminPage /> },
           { path: "systems", element: <SystemsOverviewPage /> },
           { path: "systems/:systemId", element: <SystemInformationPage /> },
-          notYet("systems/:systemId/licences", "licences"),
-          notYet("systems/:systemId/telephones", "telephones"),
-          notYet("systems/:systemId/accounts", "accounts"),
+          { path: "systems/:systemId/licences", element: <LicencesPage /> },
+          { path: "systems/:systemId/telephones", element: <TelephonesPage /> },
+          { path: "systems/:systemId/accounts", element: <AccountsPage /> },
           notYet("systems/:systemId/monitoring", "monitoring"),
           notYet("systems/:systemId/alerts", "alerts"),
           notYet("systems/:systemId/backup", "backup"),
-          notYet("systems/:systemId/calls", "calls"),
+          { path: "systems/:systemId/calls", element: <CallsPage /> },
           notYet("systems/:systemId/smtp", "smtp"),
           notYet("systems/:systemId/remote-configuration", "remoteConfiguration"),
-          notYet("fleet/telephones", "telephones"),
-          notYet("fleet/accounts", "accounts"),
+          { path: "fleet/telephones", element: <FleetTelephonesPage /> },
+          { path: "fleet/accounts", element: <FleetAccountsPage /> },
           notYet("fleet/backup", "backup"),
-          notYet("fleet/calls", "calls"),
+          { path: "fleet/calls", element: <FleetCallsPage /> },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -100,6 +100,10 @@ export interface SystemInformation {
   online: boolean;
   last_seen_at: string | null;
   first_registration_at: string | null;
+  // Reported by the PBX (sysinfo "information"); absent until it has reported them.
+  hardware_revision?: string;
+  booted_at?: string | null;
+  uptime_s?: number | null;
 }
 
 export interface Authorisation {

@@ -1,8 +1,9 @@
 // Live updates: the relay's server-sent events name what changed ("systems", "groups",
-// "authorisations", "users", "news"); the portal refetches the queries of that resource.
+// "authorisations", "users", "news", "registrations"); the portal refetches the queries of
+// that resource.
 // Query keys start with the resource name, so one prefix invalidates lists and details.
 
-export const EVENT_TYPES = ["systems", "groups", "authorisations", "users", "news"] as const;
+export const EVENT_TYPES = ["systems", "groups", "authorisations", "users", "news", "registrations"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 // Several events of one type within `delayMs` cause one refetch, not a storm.

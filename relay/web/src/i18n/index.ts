@@ -5,12 +5,14 @@ import enBasics from "./en/basics";
 import enCommon from "./en/common";
 import enErrors from "./en/errors";
 import enList from "./en/list";
+import enPbxdata from "./en/pbxdata";
 import enSystems from "./en/systems";
 import deAccess from "./de/access";
 import deBasics from "./de/basics";
 import deCommon from "./de/common";
 import deErrors from "./de/errors";
 import deList from "./de/list";
+import dePbxdata from "./de/pbxdata";
 import deSystems from "./de/systems";
 
 export const LANGUAGES = ["en", "de"] as const;
@@ -26,6 +28,7 @@ export const resources = {
     systems: enSystems,
     access: enAccess,
     basics: enBasics,
+    pbxdata: enPbxdata,
   },
   de: {
     common: deCommon,
@@ -34,6 +37,7 @@ export const resources = {
     systems: deSystems,
     access: deAccess,
     basics: deBasics,
+    pbxdata: dePbxdata,
   },
 } as const;
 

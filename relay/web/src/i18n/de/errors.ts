@@ -44,5 +44,6 @@ export default {
   too_many_streams: "Zu viele offene Fenster. Schließen Sie einige und laden Sie neu.",
   store_unavailable: "Der Speicher des Servers ist nicht verfügbar. Bitte später erneut versuchen.",
   unavailable: "Der Dienst ist gerade nicht verfügbar.",
+  no_data: "Die Anlage hat das noch nicht gemeldet.",
   internal: "Auf dem Server ist ein Fehler aufgetreten. Bitte später erneut versuchen.",
 } satisfies Record<keyof typeof en, string>;

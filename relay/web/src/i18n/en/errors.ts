@@ -43,5 +43,6 @@ export default {
   too_many_streams: "Too many open windows. Close some and reload.",
   store_unavailable: "The server's storage is not available. Please try again later.",
   unavailable: "The service is not available at the moment.",
+  no_data: "The system has not reported this yet.",
   internal: "The server ran into an error. Please try again later.",
 } satisfies Record<string, string>;

@@ -1,4 +1,5 @@
 import { CircleCheck, CircleDot, CircleHelp, CircleOff, Pencil, SearchX, Trash2, TriangleAlert, Unlink } from "lucide-react";
+import { SystemRuntimeCard } from "../pbxdata/SystemRuntimeCard";
 import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
@@ -175,6 +176,7 @@ function SystemDetails({ system }: { system: System }) {
           loading={readable && information.isPending}
           failed={information.isError}
         />
+        <SystemRuntimeCard systemId={system.id} enabled={readable} />
         <section className="card" aria-labelledby="connection-section">
           <h2 id="connection-section">{t("info.connection")}</h2>
           <dl className="sys-facts">
