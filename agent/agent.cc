@@ -7,6 +7,8 @@
 #include <span>
 #include <utility>
 
+#include "agent/collect/information_change.h"
+#include "agent/collect/sysinfo_body.h"
 #include "common/protocol/batch.h"
 #include "common/protocol/streams.h"
 #include "common/protocol/topic.h"
@@ -20,18 +22,6 @@ using uplink::PublishOutcome;
 constexpr std::string_view kEventAgentStarted = "agent_started";
 constexpr std::string_view kEventOutboxFull = "outbox_full";
 constexpr std::string_view kEventTelemetryThinned = "telemetry_thinned";
-
-std::string SysinfoBody(const sources::PbxIdentity& id, const AgentOptions& options) {
-  boost::json::object body;
-  body["serial"] = id.serial;
-  body["model"] = id.model;
-  body["firmware"] = id.firmware;
-  body["agent_version"] = options.agent_version;
-  body["hostname"] = options.hostname;
-  body["opt_in"] = {{"monitoring", options.opt_in_monitoring},
-                    {"remote_configuration", options.opt_in_remote_configuration}};
-  return boost::json::serialize(body);
-}
 
 }  // namespace
 
@@ -50,6 +40,14 @@ Agent::Agent(AgentOptions options, outbox::Outbox& outbox, uplink::Publisher& pu
       rng_(options_.seed),
       bucket_(options_.flush_rate, options_.flush_burst, clock_.steady()) {
   options_.max_inflight = std::max<size_t>(1, options_.max_inflight);
+  if (source_) {
+    registrations_ = std::make_unique<collect::RegistrationCollector>(
+        *source_, outbox_, options_.registrations_snapshot_interval);
+    calls_ = std::make_unique<collect::CallCollector>(
+        *source_, outbox_,
+        collect::CallCollectorOptions{options_.calls_page_records, options_.calls_pages_per_round});
+    registrations_supported_ = calls_supported_ = information_supported_ = true;
+  }
 }
 
 Status Agent::Check(const Status& status, std::string_view what) {
@@ -88,6 +86,11 @@ Status Agent::Start() {
   next_sample_ = now;
   next_thinning_check_ = now;
   next_heartbeat_ = now;
+  // Registration status and call data start with the first Poll; the device information is
+  // read below, so that the first sysinfo record carries it.
+  next_registrations_ = now;
+  next_calls_ = now;
+  next_information_ = now + options_.information_interval;
 
   // Connecting (TCP, TLS, presence) runs in the background while the start-up records are
   // written; its events wait in the queue until Poll.
@@ -97,14 +100,18 @@ Status Agent::Start() {
     event.result.detail = std::move(detail);
     Post(std::move(event));
   });
+  backlog_at_start_ = outbox_.BacklogUpperBound();
   auto stats = outbox_.Stats();
   if (!stats.ok()) return stats.status();
   for (const auto& s : stats->streams) {
     if (protocol::IsThinnable(s.stream)) reported_thinned_ += s.dropped;
+    if (s.stream == protocol::kStreamRegistrations) registrations_dropped_ = s.dropped;
   }
+  if (calls_) CCC_RETURN_IF_ERROR(calls_->Load());
   CCC_RETURN_IF_ERROR(AppendEvent(kEventAgentStarted, "ccc-agent " + options_.agent_version +
                                                           " started on " + options_.hostname));
-  CCC_RETURN_IF_ERROR(PollSource());
+  CCC_RETURN_IF_ERROR(PollInformation());
+  CCC_RETURN_IF_ERROR(PollIdentity());
   return Check(SetUplinkState(false, ""), "writing uplink state");
 }
 
@@ -138,12 +145,27 @@ Status Agent::Poll() {
   }
   for (auto& event : scratch_) CCC_RETURN_IF_ERROR(HandleEvent(event, now));
 
+  // After a stall (suspend, slow disk) missed ticks are skipped instead of caught up.
+  const auto advance = [now](Clock::time_point& next, std::chrono::milliseconds interval) {
+    next += interval;
+    if (next <= now) next = now + interval;
+  };
   if (now >= next_sample_) {
     CCC_RETURN_IF_ERROR(Sample());
-    CCC_RETURN_IF_ERROR(PollSource());
-    next_sample_ += options_.sample_interval;
-    // After a stall (suspend, slow disk) skip the missed ticks instead of catching up.
-    if (next_sample_ <= now) next_sample_ = now + options_.sample_interval;
+    CCC_RETURN_IF_ERROR(PollIdentity());
+    advance(next_sample_, options_.sample_interval);
+  }
+  if (registrations_supported_ && now >= next_registrations_) {
+    CCC_RETURN_IF_ERROR(PollRegistrations(now));
+    advance(next_registrations_, options_.registrations_interval);
+  }
+  if (calls_supported_ && now >= next_calls_) {
+    // Sets next_calls_ itself: at once while a backlog of calls is read.
+    CCC_RETURN_IF_ERROR(PollCalls(now));
+  }
+  if (information_supported_ && now >= next_information_) {
+    CCC_RETURN_IF_ERROR(PollInformation());
+    advance(next_information_, options_.information_interval);
   }
   if (now >= next_thinning_check_) {
     CCC_RETURN_IF_ERROR(ReportThinning());
@@ -178,6 +200,9 @@ Status Agent::Poll() {
 
 Clock::time_point Agent::NextWakeup() const {
   auto wake = std::min(next_sample_, next_thinning_check_);
+  if (registrations_supported_) wake = std::min(wake, next_registrations_);
+  if (calls_supported_) wake = std::min(wake, next_calls_);
+  if (information_supported_) wake = std::min(wake, next_information_);
   if (options_.heartbeat && options_.heartbeat_interval.count() > 0) {
     wake = std::min(wake, next_heartbeat_);
   }
@@ -197,10 +222,15 @@ Status Agent::HandleEvent(UplinkEvent& event, Clock::time_point now) {
       needs_rewind_ = false;
       connected_ = true;
       // Only a real backlog waits: a fleet reconnecting after an outage spreads its
-      // flushes out, while a fresh or briefly disconnected agent sends at once.
+      // flushes out, while a fresh or briefly disconnected agent sends at once. What a fresh
+      // agent collected before its first connection (e.g. the PBX's call history, read once
+      // in the agent's life) is start-up data, not an outage's backlog: the first connection
+      // counts only what the outbox held when the agent started.
       drain_not_before_ = now;
       // From memory: counting the rows would read the whole backlog from disk.
-      if (outbox_.BacklogUpperBound() > options_.max_batch_records) {
+      const uint64_t backlog = ever_connected_ ? outbox_.BacklogUpperBound() : backlog_at_start_;
+      ever_connected_ = true;
+      if (backlog > options_.max_batch_records) {
         drain_not_before_ += uplink::UniformDelay(options_.reconnect_jitter, rng_);
       }
       next_pump_ = drain_not_before_;
@@ -428,37 +458,127 @@ Status Agent::Sample() {
                "storing telemetry");
 }
 
-Status Agent::PollSource() {
+Status Agent::PollIdentity() {
   if (!source_) return Status::Ok();
-  if (!pending_sysinfo_) {
+  // While the outbox has no room for sysinfo the source is left alone: the change already
+  // seen waits in sysinfo_due_.
+  if (!(paused_ & kPausedSysinfo)) {
     auto identity = source_->Identity();
     if (!identity.ok()) {
       spdlog::warn("pbx source: {}", identity.status().ToString());
       return Status::Ok();
     }
-    if (last_identity_ == *identity) return Status::Ok();
-    pending_sysinfo_ = outbox::NewRecord{clock_.wall_ms(), SysinfoBody(*identity, options_)};
-    last_identity_ = std::move(*identity);
-  }
-  const Status status =
-      outbox_.Append(protocol::kStreamSystemInfo, std::span(&*pending_sysinfo_, 1));
-  if (status.code() == StatusCode::kResourceExhausted) {
-    if (!counters_.source_paused) {
-      counters_.source_paused = true;
-      spdlog::error("outbox full: PBX source paused until records are delivered ({})",
-                    status.message());
-      CCC_RETURN_IF_ERROR(AppendEvent(
-          kEventOutboxFull, "outbox full: collection from the PBX paused, nothing was dropped"));
+    if (last_identity_ != *identity) {
+      last_identity_ = std::move(*identity);
+      if (!sysinfo_due_) sysinfo_due_ms_ = clock_.wall_ms();
+      sysinfo_due_ = true;
     }
+  }
+  return StoreSysinfo();
+}
+
+Status Agent::PollInformation() {
+  if (!information_supported_) return Status::Ok();
+  auto information = source_->Information(clock_.wall_ms());
+  if (!information.ok()) {
+    return CollectorFailed("device information", information.status(), information_supported_,
+                           last_information_error_);
+  }
+  last_information_error_.clear();
+  if (last_information_ && !collect::InformationChanged(*last_information_, *information)) {
     return Status::Ok();
+  }
+  last_information_ = std::move(*information);
+  if (!sysinfo_due_) sysinfo_due_ms_ = clock_.wall_ms();
+  sysinfo_due_ = true;
+  return StoreSysinfo();
+}
+
+Status Agent::StoreSysinfo() {
+  // Without the identity there is no sysinfo record; it follows once the identity is known.
+  if (!sysinfo_due_ || !last_identity_) return Status::Ok();
+  collect::SysinfoFacts facts;
+  facts.identity = *last_identity_;
+  facts.agent_version = options_.agent_version;
+  facts.hostname = options_.hostname;
+  facts.opt_in_monitoring = options_.opt_in_monitoring;
+  facts.opt_in_remote_configuration = options_.opt_in_remote_configuration;
+  facts.information = last_information_;
+  const outbox::NewRecord record{sysinfo_due_ms_, collect::SysinfoBody(facts)};
+  const Status status = outbox_.Append(protocol::kStreamSystemInfo, std::span(&record, 1));
+  if (status.code() == StatusCode::kResourceExhausted) {
+    return PauseCollection(kPausedSysinfo, status);
   }
   CCC_RETURN_IF_ERROR(Check(status, "storing sysinfo"));
   if (status.ok()) {
-    pending_sysinfo_.reset();
-    if (counters_.source_paused) {
-      counters_.source_paused = false;
-      spdlog::info("outbox has room again: PBX source resumed");
-    }
+    sysinfo_due_ = false;
+    ResumeCollection(kPausedSysinfo);
+  }
+  return Status::Ok();
+}
+
+Status Agent::PollRegistrations(Clock::time_point now) {
+  const Status status = registrations_->Poll(now, clock_.wall_ms());
+  counters_.registration_snapshots = registrations_->snapshots_stored();
+  counters_.registration_changes = registrations_->changes_stored();
+  if (status.ok()) {
+    last_registrations_error_.clear();
+    return Status::Ok();
+  }
+  return CollectorFailed("registration status", status, registrations_supported_,
+                         last_registrations_error_);
+}
+
+Status Agent::PollCalls(Clock::time_point now) {
+  auto more = calls_->Poll(clock_.wall_ms());
+  counters_.calls_stored = calls_->calls_stored();
+  next_calls_ = now + options_.calls_interval;
+  if (more.ok()) {
+    last_calls_error_.clear();
+    ResumeCollection(kPausedCalls);
+    if (*more) next_calls_ = now;
+    return Status::Ok();
+  }
+  if (more.status().code() == StatusCode::kResourceExhausted) {
+    return PauseCollection(kPausedCalls, more.status());
+  }
+  return CollectorFailed("call data", more.status(), calls_supported_, last_calls_error_);
+}
+
+Status Agent::PauseCollection(PausedCollection which, const Status& refusal) {
+  const bool already = paused_ != 0;
+  paused_ |= which;
+  counters_.source_paused = true;
+  if (already) return Status::Ok();
+  spdlog::error("outbox full: PBX source paused until records are delivered ({})",
+                refusal.message());
+  return AppendEvent(kEventOutboxFull,
+                     "outbox full: collection from the PBX paused, nothing was dropped");
+}
+
+void Agent::ResumeCollection(PausedCollection which) {
+  if (!(paused_ & which)) return;
+  paused_ &= ~static_cast<unsigned>(which);
+  if (paused_ != 0) return;
+  counters_.source_paused = false;
+  spdlog::info("outbox has room again: PBX source resumed");
+}
+
+Status Agent::CollectorFailed(std::string_view what, const Status& status, bool& supported,
+                              std::string& last_error) {
+  // Only the outbox's kDataLoss stops the agent: a source's failure (kInternal included, an
+  // adapter's bug) must not take telemetry and the other collectors down with it.
+  if (status.code() == StatusCode::kDataLoss) return status;
+  if (status.code() == StatusCode::kUnsupported) {
+    supported = false;
+    spdlog::info("pbx source: {} not available from this source, not collected ({})", what,
+                 status.message());
+    return Status::Ok();
+  }
+  // Logged once per distinct error: an unreachable PBX would otherwise fill the log.
+  if (status.message() != last_error) {
+    last_error = status.message();
+    spdlog::warn("pbx source: {}: {}", what, status.ToString());
   }
   return Status::Ok();
 }
@@ -469,6 +589,14 @@ Status Agent::ReportThinning() {
   uint64_t thinned = 0;
   for (const auto& s : stats->streams) {
     if (protocol::IsThinnable(s.stream)) thinned += s.dropped;
+    // Registration records thinned away or dropped: the relay may have missed changes, and
+    // only a snapshot repairs that. Other streams' losses leave its state intact.
+    if (s.stream == protocol::kStreamRegistrations && s.dropped > registrations_dropped_) {
+      spdlog::warn("outbox full: {} registration records lost; sending a snapshot next",
+                   s.dropped - registrations_dropped_);
+      registrations_dropped_ = s.dropped;
+      if (registrations_) registrations_->RequestSnapshot();
+    }
   }
   if (thinned <= reported_thinned_) return Status::Ok();
   const uint64_t count = thinned - reported_thinned_;

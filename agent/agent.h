@@ -6,12 +6,15 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "agent/collect/call_collector.h"
+#include "agent/collect/registration_collector.h"
 #include "agent/outbox/outbox.h"
 #include "agent/sources/host/host_sampler.h"
 #include "agent/sources/pbx_source.h"
@@ -43,10 +46,26 @@ struct AgentOptions {
   bool opt_in_monitoring = false;
   bool opt_in_remote_configuration = false;
   std::chrono::milliseconds sample_interval{1'000};
+  // PBX data (issue 5 contract, section 1). A collector whose method the source answers with
+  // kUnsupported is skipped from then on (one log line).
+  // Registration status: polled this often; a full snapshot at start, this often and after
+  // records of the stream were thinned away, "changes" in between.
+  std::chrono::milliseconds registrations_interval{10'000};
+  std::chrono::milliseconds registrations_snapshot_interval{15 * 60'000};
+  // Call data: read this often, in pages of calls_page_records, at most calls_pages_per_round
+  // pages per loop round (a long history continues in the next rounds, so sampling and
+  // publishing go on meanwhile).
+  std::chrono::milliseconds calls_interval{5'000};
+  size_t calls_page_records = 500;
+  size_t calls_pages_per_round = 4;
+  // Device information and licences: polled this often; a sysinfo record when anything but
+  // the time changed.
+  std::chrono::milliseconds information_interval{60'000};
   double flush_rate = 50;  // batches per second; 0 = unlimited
   double flush_burst = 20;
   // Random 0..this wait after a (re)connect before publishing a backlog of more than one
-  // batch, so that a fleet coming back at once does not flatten the broker.
+  // batch, so that a fleet coming back at once does not flatten the broker. The first
+  // connection after start-up counts only the backlog stored before start-up.
   std::chrono::milliseconds reconnect_jitter{5'000};
   size_t max_batch_records = 500;
   size_t max_batch_bytes = 64 * 1024;
@@ -64,7 +83,8 @@ struct AgentOptions {
   std::chrono::milliseconds drop_backoff_max{300'000};
   // A stream whose batch came back "retry" while still connected waits this long.
   std::chrono::milliseconds retry_pause{1'000};
-  // How often to look for telemetry thinned away (at most one event per interval).
+  // How often to look for telemetry thinned away (at most one event per interval); also how
+  // soon a registration snapshot follows registration records lost to a full outbox.
   std::chrono::milliseconds thinning_check_interval{60'000};
   uint64_t seed = 0;
 
@@ -83,14 +103,24 @@ struct AgentCounters {
   uint64_t delivered_batches = 0;
   uint64_t dropped_batches = 0;  // refused by the broker, kept in the outbox
   uint64_t retried_batches = 0;
-  uint64_t events_lost = 0;    // alerts that did not fit even into the reserve
-  bool source_paused = false;  // the PBX source waits for room in the outbox
+  uint64_t events_lost = 0;             // alerts that did not fit even into the reserve
+  bool source_paused = false;           // the PBX source waits for room in the outbox
+  uint64_t registration_snapshots = 0;  // "registrations" records stored, by kind
+  uint64_t registration_changes = 0;
+  uint64_t calls_stored = 0;
 };
 
 // The agent's run loop: sources -> outbox -> uplink. One thread (the loop) owns the
 // outbox and calls every method except Stop; the publisher's callbacks only queue events
 // for the loop. The outbox, publisher, sampler and source must outlive the Agent; sampler
 // and source may be null (the benchmark uses neither).
+//
+// PBX data: identity (every sample_interval) and device information (every
+// information_interval) become "sysinfo" records on change; registration status and call
+// data are collected by collect::RegistrationCollector and collect::CallCollector. When the
+// outbox refuses a durable record (sysinfo, calls) for lack of room, collection of it
+// pauses without moving its cursor, an "outbox_full" event is recorded once, and it resumes
+// when a later attempt fits.
 //
 // Delivery: batches are acknowledged in the outbox only when the broker acknowledged them
 // and every earlier batch of the same stream; anything else is published again after an
@@ -153,8 +183,22 @@ class Agent {
   Status FlushAcknowledgements();
   Status Pump(std::chrono::steady_clock::time_point now);
   Status PublishBatch(outbox::PendingBatch batch, StreamState& state);
+  // Which durable PBX collection waits for room in the outbox (bits of paused_).
+  enum PausedCollection : unsigned { kPausedSysinfo = 1, kPausedCalls = 2 };
+
   Status Sample();
-  Status PollSource();
+  Status PollIdentity();
+  Status PollInformation();
+  Status StoreSysinfo();
+  Status PollRegistrations(std::chrono::steady_clock::time_point now);
+  Status PollCalls(std::chrono::steady_clock::time_point now);
+  Status PauseCollection(PausedCollection which, const Status& refusal);
+  void ResumeCollection(PausedCollection which);
+  // A collector's failure: kDataLoss (the outbox) passes through as fatal; kUnsupported is
+  // logged once and clears `supported`; anything else is logged when it differs from the
+  // last one and retried at the next interval.
+  Status CollectorFailed(std::string_view what, const Status& status, bool& supported,
+                         std::string& last_error);
   Status ReportThinning();
   Status AppendEvent(std::string_view type, std::string_view message,
                      std::vector<std::pair<std::string, int64_t>> numbers = {});
@@ -182,6 +226,8 @@ class Agent {
   // Loop thread only.
   std::vector<UplinkEvent> scratch_;
   bool connected_ = false;
+  bool ever_connected_ = false;
+  uint64_t backlog_at_start_ = 0;  // Outbox::BacklogUpperBound when Start began
   uint64_t generation_ = 0;
   uint64_t next_flight_id_ = 1;
   size_t inflight_ = 0;
@@ -192,6 +238,9 @@ class Agent {
   std::chrono::steady_clock::time_point drain_not_before_{};
   std::chrono::steady_clock::time_point next_pump_{};
   std::chrono::steady_clock::time_point next_sample_{};
+  std::chrono::steady_clock::time_point next_registrations_{};
+  std::chrono::steady_clock::time_point next_calls_{};
+  std::chrono::steady_clock::time_point next_information_{};
   std::chrono::steady_clock::time_point next_thinning_check_{};
   std::chrono::steady_clock::time_point next_heartbeat_{};
   std::chrono::steady_clock::time_point next_ack_flush_{};
@@ -200,8 +249,21 @@ class Agent {
   bool pump_idle_ = false;             // the last Pump found nothing it could publish now
   bool purge_more_ = false;            // acknowledged rows wait to be deleted
   std::optional<sources::PbxIdentity> last_identity_;
-  std::optional<outbox::NewRecord> pending_sysinfo_;  // waits for room while paused
+  // Latest device information (sent, or due to be sent with the next sysinfo record).
+  std::optional<sources::PbxInformation> last_information_;
+  bool sysinfo_due_ = false;    // a change waits to be stored (while paused: for room)
+  int64_t sysinfo_due_ms_ = 0;  // when that change was seen: the record's ts_ms
+  std::unique_ptr<collect::RegistrationCollector> registrations_;
+  std::unique_ptr<collect::CallCollector> calls_;
+  bool registrations_supported_ = false;
+  bool calls_supported_ = false;
+  bool information_supported_ = false;
+  std::string last_registrations_error_;
+  std::string last_calls_error_;
+  std::string last_information_error_;
+  unsigned paused_ = 0;  // PausedCollection bits
   uint64_t reported_thinned_ = 0;
+  uint64_t registrations_dropped_ = 0;     // "registrations" records lost so far (Stats)
   std::optional<bool> written_connected_;  // what "uplink.connected" holds
   std::string last_sample_error_;
 };

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -79,6 +80,87 @@ class ChangingSource : public sources::PbxSource {
   int calls = 0;
 };
 
+// A PBX whose answers the test sets. Only Identity is supported unless the test turns the
+// other methods on.
+class FakePbx : public sources::PbxSource {
+ public:
+  FakePbx() {
+    for (int i = 1; i <= 3; ++i) {
+      sources::Telephone t;
+      t.id = "tel-" + std::to_string(i);
+      t.name = "Phone " + std::to_string(i);
+      t.extension = std::to_string(200 + i);
+      t.mac = "00:09:52:00:00:0" + std::to_string(i);
+      t.model = "COMfortel D-400";
+      t.status = sources::TelephoneStatus::kRegisteredEncrypted;
+      registrations.telephones.push_back(t);
+    }
+    registrations.accounts.push_back({"acc-01", "Main line", "sipgate", "+49 521 1234", "",
+                                      sources::AccountStatus::kRegisteredEncrypted});
+    information.model = identity.model;
+    information.serial = identity.serial;
+    information.firmware = identity.firmware;
+    information.hardware_revision = "C";
+    information.mac = "00:09:52:00:AA:01";
+    information.booted_at_ms = 1'699'990'000'000;
+    information.licences = {{"Users", 50, 24}};
+    information.modules = {{1, "COMmander 8a/b module", 8}};
+  }
+
+  Result<sources::PbxIdentity> Identity() override {
+    ++identity_calls;
+    return identity;
+  }
+  Result<sources::RegistrationState> Registrations(int64_t now_ms) override {
+    (void)now_ms;
+    ++registration_calls;
+    if (!has_registrations) return Unsupported("no registration status");
+    return registrations;
+  }
+  Result<std::vector<sources::CallRecord>> CallsAfter(uint64_t cursor, size_t max_records,
+                                                      int64_t now_ms) override {
+    (void)now_ms;
+    ++call_reads;
+    if (!has_calls) return Unsupported("no call data");
+    std::vector<sources::CallRecord> out;
+    for (const auto& c : calls) {
+      if (c.id > cursor && out.size() < max_records) out.push_back(c);
+    }
+    return out;
+  }
+  Result<sources::PbxInformation> Information(int64_t now_ms) override {
+    ++information_calls;
+    if (!has_information) return Unsupported("no system information");
+    sources::PbxInformation now = information;
+    now.uptime_s = (now_ms - now.booted_at_ms) / 1000;
+    return now;
+  }
+
+  void AddCalls(size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+      sources::CallRecord c;
+      c.id = 5000 + calls.size();
+      c.start_ms = 1'699'999'000'000 + static_cast<int64_t>(calls.size()) * 1000;
+      c.duration_s = 42;
+      c.external_number = "+4930" + std::to_string(c.id);
+      c.call_type = "business";
+      calls.push_back(c);
+    }
+  }
+
+  sources::PbxIdentity identity{"SN-1", "COMtrexx Advanced", "2.6.6"};
+  bool has_registrations = false;
+  bool has_calls = false;
+  bool has_information = false;
+  sources::RegistrationState registrations;
+  std::vector<sources::CallRecord> calls;
+  sources::PbxInformation information;
+  int identity_calls = 0;
+  int registration_calls = 0;
+  int call_reads = 0;
+  int information_calls = 0;
+};
+
 class AgentTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -114,7 +196,7 @@ class AgentTest : public ::testing::Test {
     ASSERT_TRUE(outbox.ok()) << outbox.status().ToString();
     outbox_ = std::move(*outbox);
     agent_ = std::make_unique<Agent>(options_, *outbox_, publisher_, &sampler_,
-                                     source ? source : &simulator_, clock_);
+                                     source ? source : &pbx_, clock_);
     ASSERT_TRUE(agent_->Start().ok());
   }
 
@@ -136,6 +218,40 @@ class AgentTest : public ::testing::Test {
     return 0;
   }
 
+  // Stored bodies of `stream` that are not acknowledged; only while nothing is in flight
+  // (it rewinds the outbox).
+  std::vector<boost::json::object> StoredBodies(std::string_view stream) {
+    std::vector<boost::json::object> out;
+    outbox_->Rewind();
+    for (;;) {
+      auto batch = outbox_->NextBatch(stream, 10'000, 64 * 1024 * 1024);
+      EXPECT_TRUE(batch.ok());
+      if (!batch.ok() || !batch->has_value()) break;
+      for (const auto& r : (*batch)->records) {
+        out.push_back(boost::json::parse(r.body).as_object());
+      }
+    }
+    outbox_->Rewind();
+    return out;
+  }
+  std::vector<std::string> RegistrationKinds() {
+    std::vector<std::string> kinds;
+    for (const auto& body : StoredBodies(protocol::kStreamRegistrations)) {
+      kinds.emplace_back(body.at("kind").as_string());
+    }
+    return kinds;
+  }
+  // Ids of the calls in every batch published so far, in publish order.
+  std::vector<uint64_t> PublishedCallIds() {
+    std::vector<uint64_t> ids;
+    for (const auto* sent : publisher_.SentOn(protocol::kStreamCalls)) {
+      for (const auto& r : sent->batch.records) {
+        ids.push_back(boost::json::parse(r.body).at("id").to_number<uint64_t>());
+      }
+    }
+    return ids;
+  }
+
   fs::path dir_;
   AgentOptions options_;
   AgentClock clock_;
@@ -143,7 +259,7 @@ class AgentTest : public ::testing::Test {
   int64_t wall_ms_ = 1'700'000'000'000;
   FakePublisher publisher_;
   sources::HostSampler sampler_{{kTestData + "/proc_stat_1", kTestData + "/meminfo"}};
-  sources::PbxSimulator simulator_{{"SN-1", "COMtrexx Advanced", "2.6.6", 1}};
+  FakePbx pbx_;  // identity only, unless a test turns more on
   std::unique_ptr<outbox::Outbox> outbox_;
   std::unique_ptr<Agent> agent_;
 };
@@ -459,13 +575,17 @@ TEST_F(AgentTest, FlushRatePacesPublishing) {
   EXPECT_EQ(publisher_.sent_.size(), 3u);
 }
 
-TEST_F(AgentTest, WaitsForTheReconnectJitterBeforeDrainingABacklog) {
+TEST_F(AgentTest, WaitsForTheReconnectJitterBeforeDrainingABacklogFromBeforeStartUp) {
   options_.reconnect_jitter = milliseconds(5'000);
   options_.seed = 7;
   options_.max_batch_records = 1;  // the start-up event, sysinfo and sample: 3 batches
   options_.sample_interval = milliseconds(60'000);
   options_.thinning_check_interval = std::chrono::hours(1);
   MakeAgent();
+  Poll();
+  agent_.reset();
+  outbox_.reset();
+  MakeAgent();  // restarted with 3 records it could not send before
   Poll();
   publisher_.Connect();
   Poll();
@@ -475,7 +595,47 @@ TEST_F(AgentTest, WaitsForTheReconnectJitterBeforeDrainingABacklog) {
   EXPECT_LE(wake, now_ + milliseconds(5'000));
   now_ = wake;
   Poll();
-  EXPECT_EQ(publisher_.sent_.size(), 3u);
+  EXPECT_EQ(publisher_.sent_.size(), 6u);
+}
+
+TEST_F(AgentTest, WaitsForTheReconnectJitterWhenABacklogGrewDuringAnOutage) {
+  options_.reconnect_jitter = milliseconds(5'000);
+  options_.seed = 7;
+  options_.max_batch_records = 1;
+  options_.thinning_check_interval = std::chrono::hours(1);
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  publisher_.FinishAll(PublishOutcome::kDelivered);
+  Poll();
+  publisher_.Disconnect();
+  for (int i = 0; i < 3; ++i) {
+    Advance(options_.sample_interval);
+    Poll();
+  }
+  const size_t before = publisher_.sent_.size();
+  publisher_.Connect();
+  Poll();
+  EXPECT_EQ(publisher_.sent_.size(), before);
+  EXPECT_GT(agent_->NextWakeup(), now_);
+}
+
+// A new agent reads the PBX's call history once in its life; that is no outage backlog, so
+// live data goes out at once.
+TEST_F(AgentTest, AFreshAgentsCallHistoryDoesNotDelayItsFirstPublish) {
+  pbx_.has_calls = true;
+  pbx_.AddCalls(1'234);
+  options_.reconnect_jitter = milliseconds(5'000);
+  options_.max_batch_records = 500;
+  options_.thinning_check_interval = std::chrono::hours(1);
+  MakeAgent();
+  Poll();
+  ASSERT_GT(outbox_->BacklogUpperBound(), options_.max_batch_records);
+  publisher_.Connect();
+  Poll();
+  EXPECT_EQ(publisher_.SentOn(protocol::kStreamTelemetry).size(), 1u);
+  EXPECT_FALSE(publisher_.SentOn(protocol::kStreamCalls).empty());
 }
 
 TEST_F(AgentTest, PublishesLiveDataAtOnceAfterConnecting) {
@@ -503,6 +663,341 @@ TEST_F(AgentTest, KeepsAtMostMaxInflightBatchesOutstanding) {
   publisher_.Finish(0, PublishOutcome::kDelivered);
   Poll();
   EXPECT_EQ(publisher_.sent_.size(), 3u);
+}
+
+// PBX data (issue 5): registration status, call data, device information.
+
+TEST_F(AgentTest, RegistrationSnapshotOfTheSimulatorIsPublishedAfterStart) {
+  sources::PbxSimulator simulator({.serial = "SN-1"});
+  MakeAgent(64ull * 1024 * 1024, 256 * 1024, &simulator);
+  Poll();
+  publisher_.Connect();
+  Poll();
+  auto sent = publisher_.SentOn(protocol::kStreamRegistrations);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0]->topic, "ccc/v1/dev/pbx-001/up/registrations");
+  ASSERT_EQ(sent[0]->batch.records.size(), 1u);
+  EXPECT_EQ(sent[0]->batch.records[0].ts_ms, wall_ms_);
+  const auto body = boost::json::parse(sent[0]->batch.records[0].body).as_object();
+  EXPECT_EQ(body.at("kind"), "snapshot");
+  EXPECT_EQ(body.at("telephones").as_array().size(), 24u);
+  EXPECT_FALSE(body.at("accounts").as_array().empty());
+}
+
+TEST_F(AgentTest, UnchangedRegistrationsStoreNothingAfterTheSnapshot) {
+  pbx_.has_registrations = true;
+  options_.registrations_interval = milliseconds(10'000);
+  MakeAgent();
+  for (int i = 0; i < 5; ++i) {
+    Poll();
+    Advance(milliseconds(10'000));
+  }
+  EXPECT_EQ(pbx_.registration_calls, 5);
+  EXPECT_THAT(RegistrationKinds(), ::testing::ElementsAre("snapshot"));
+}
+
+TEST_F(AgentTest, RegistrationChangesAreStoredAtTheNextPoll) {
+  pbx_.has_registrations = true;
+  options_.registrations_interval = milliseconds(10'000);
+  MakeAgent();
+  Poll();
+  pbx_.registrations.telephones[2].status = sources::TelephoneStatus::kUnknown;
+  pbx_.registrations.accounts.clear();
+  Advance(milliseconds(9'999));
+  Poll();
+  EXPECT_THAT(RegistrationKinds(), ::testing::ElementsAre("snapshot"));
+  Advance(milliseconds(1));
+  Poll();
+  const auto bodies = StoredBodies(protocol::kStreamRegistrations);
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(bodies[1].at("kind"), "changes");
+  EXPECT_EQ(bodies[1].at("telephones").at(0).at("id"), "tel-3");
+  EXPECT_EQ(bodies[1].at("telephones").at(0).at("status"), "unknown");
+  EXPECT_EQ(bodies[1].at("removed_accounts"), boost::json::array({"acc-01"}));
+  EXPECT_EQ(agent_->counters().registration_changes, 1u);
+}
+
+TEST_F(AgentTest, RegistrationSnapshotIsRepeatedEverySnapshotInterval) {
+  pbx_.has_registrations = true;
+  options_.registrations_interval = milliseconds(10'000);
+  options_.registrations_snapshot_interval = milliseconds(60'000);
+  MakeAgent();
+  for (int i = 0; i <= 12; ++i) {
+    Poll();
+    Advance(milliseconds(10'000));
+  }
+  EXPECT_THAT(RegistrationKinds(), ::testing::ElementsAre("snapshot", "snapshot", "snapshot"));
+}
+
+TEST_F(AgentTest, ARestartedAgentSendsARegistrationSnapshotFirst) {
+  pbx_.has_registrations = true;
+  MakeAgent();
+  Poll();
+  agent_.reset();
+  outbox_.reset();
+  MakeAgent();
+  Poll();
+  EXPECT_THAT(RegistrationKinds(), ::testing::ElementsAre("snapshot", "snapshot"));
+}
+
+TEST_F(AgentTest, RegistrationSnapshotFollowsWhenRegistrationRecordsWereThinned) {
+  pbx_.has_registrations = true;
+  options_.sample_interval = milliseconds(100);
+  options_.registrations_interval = milliseconds(100);
+  options_.registrations_snapshot_interval = std::chrono::hours(1);
+  MakeAgent(/*max_bytes=*/32 * 1024, /*reserve=*/16 * 1024);
+  Poll();
+  // Changes every poll, telemetry every poll: the outbox fills and thins both streams.
+  for (int i = 0; i < 400; ++i) {
+    pbx_.registrations.telephones[0].name = "Phone " + std::to_string(i);
+    Advance(milliseconds(100));
+    Poll();
+    if (agent_->counters().registration_snapshots >= 2) break;
+  }
+  EXPECT_GE(agent_->counters().registration_snapshots, 2u);
+}
+
+TEST_F(AgentTest, TelemetryThinningAloneSendsNoRegistrationSnapshot) {
+  pbx_.has_registrations = true;
+  options_.sample_interval = milliseconds(100);
+  options_.registrations_snapshot_interval = std::chrono::hours(1);
+  MakeAgent(/*max_bytes=*/32 * 1024, /*reserve=*/16 * 1024);
+  Poll();
+  // Only telemetry grows; the snapshot was handed out (in flight) so it cannot be thinned.
+  publisher_.Connect();
+  Poll();
+  ASSERT_EQ(publisher_.SentOn(protocol::kStreamRegistrations).size(), 1u);
+  publisher_.Disconnect();
+  uint64_t thinned = 0;
+  for (int i = 0; i < 400 && thinned == 0; ++i) {
+    Advance(milliseconds(100));
+    Poll();
+    auto stats = outbox_->Stats();
+    ASSERT_TRUE(stats.ok());
+    for (const auto& s : stats->streams) {
+      if (s.stream == protocol::kStreamTelemetry) thinned = s.dropped;
+    }
+  }
+  ASSERT_GT(thinned, 0u);
+  Advance(options_.registrations_interval);
+  Poll();
+  EXPECT_EQ(agent_->counters().registration_snapshots, 1u);
+}
+
+TEST_F(AgentTest, ASourceWithoutPbxDataIsAskedOnceAndThenLeftAlone) {
+  options_.thinning_check_interval = std::chrono::hours(1);
+  MakeAgent();
+  Poll();
+  for (int i = 0; i < 5; ++i) {
+    Advance(std::chrono::minutes(1));
+    Poll();
+  }
+  EXPECT_EQ(pbx_.registration_calls, 1);
+  EXPECT_EQ(pbx_.call_reads, 1);
+  EXPECT_EQ(pbx_.information_calls, 1);
+  EXPECT_EQ(Depth(protocol::kStreamRegistrations), 0u);
+  EXPECT_EQ(Depth(protocol::kStreamCalls), 0u);
+  EXPECT_GT(agent_->NextWakeup(), now_);
+}
+
+TEST_F(AgentTest, CallsArePublishedOnTheirTopicWithTheCursorStored) {
+  pbx_.has_calls = true;
+  pbx_.AddCalls(3);
+  MakeAgent();
+  Poll();
+  EXPECT_EQ(outbox_->Cursor("calls")->value_or(""), "5002");
+  publisher_.Connect();
+  Poll();
+  auto sent = publisher_.SentOn(protocol::kStreamCalls);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0]->topic, "ccc/v1/dev/pbx-001/up/calls");
+  EXPECT_THAT(PublishedCallIds(), ::testing::ElementsAre(5000, 5001, 5002));
+  EXPECT_EQ(agent_->counters().calls_stored, 3u);
+}
+
+TEST_F(AgentTest, NewCallsAreReadEveryCallsInterval) {
+  pbx_.has_calls = true;
+  pbx_.AddCalls(1);
+  options_.calls_interval = milliseconds(5'000);
+  MakeAgent();
+  Poll();
+  pbx_.AddCalls(2);
+  Advance(milliseconds(4'999));
+  Poll();
+  EXPECT_EQ(Depth(protocol::kStreamCalls), 1u);
+  Advance(milliseconds(1));
+  Poll();
+  EXPECT_EQ(Depth(protocol::kStreamCalls), 3u);
+}
+
+TEST_F(AgentTest, ALongCallHistoryIsReadPageByPageAcrossLoopRounds) {
+  pbx_.has_calls = true;
+  pbx_.AddCalls(1'234);
+  options_.calls_pages_per_round = 1;
+  options_.sample_interval = std::chrono::hours(1);
+  options_.thinning_check_interval = std::chrono::hours(1);
+  MakeAgent();
+  Poll();
+  EXPECT_EQ(Depth(protocol::kStreamCalls), 500u);
+  EXPECT_LE(agent_->NextWakeup(), now_) << "the rest is read at once, in the next rounds";
+  Poll();
+  EXPECT_EQ(Depth(protocol::kStreamCalls), 1'000u);
+  Poll();
+  EXPECT_EQ(Depth(protocol::kStreamCalls), 1'234u);
+  EXPECT_GT(agent_->NextWakeup(), now_);
+  EXPECT_EQ(outbox_->Cursor("calls")->value_or(""), "6233");
+}
+
+TEST_F(AgentTest, ARestartedAgentReadsCallsAfterItsStoredCursor) {
+  pbx_.has_calls = true;
+  pbx_.AddCalls(2);
+  MakeAgent();
+  Poll();
+  agent_.reset();
+  outbox_.reset();
+  pbx_.AddCalls(1);
+  MakeAgent();
+  Poll();
+  publisher_.Connect();
+  Poll();
+  EXPECT_THAT(PublishedCallIds(), ::testing::ElementsAre(5000, 5001, 5002));
+}
+
+TEST_F(AgentTest, FullOutboxPausesCallsWithoutMovingTheCursorAndResumesWithoutAGap) {
+  pbx_.has_calls = true;
+  pbx_.AddCalls(1'500);
+  options_.calls_page_records = 100;
+  options_.calls_interval = milliseconds(1'000);
+  options_.sample_interval = std::chrono::hours(1);
+  options_.max_batch_records = 100;
+  MakeAgent(/*max_bytes=*/96 * 1024, /*reserve=*/16 * 1024);
+  for (int i = 0; i < 20 && !agent_->counters().source_paused; ++i) Poll();
+  ASSERT_TRUE(agent_->counters().source_paused);
+  const std::string cursor = outbox_->Cursor("calls")->value_or("");
+  const uint64_t stored = Depth(protocol::kStreamCalls);
+  EXPECT_EQ(cursor, std::to_string(5000 + stored - 1));
+  auto events = StoredBodies(protocol::kStreamEvents);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].at("type"), "outbox_full");
+
+  Advance(milliseconds(1'000));
+  Poll();
+  EXPECT_EQ(outbox_->Cursor("calls")->value_or(""), cursor);
+  EXPECT_EQ(Depth(protocol::kStreamCalls), stored);
+
+  publisher_.Connect();
+  for (int i = 0; i < 200 && PublishedCallIds().size() < 1'500; ++i) {
+    Poll();
+    publisher_.FinishAll(PublishOutcome::kDelivered);
+    Advance(milliseconds(1'000));
+  }
+  std::vector<uint64_t> expected;
+  for (const auto& c : pbx_.calls) expected.push_back(c.id);
+  EXPECT_EQ(PublishedCallIds(), expected);
+  EXPECT_FALSE(agent_->counters().source_paused);
+}
+
+TEST_F(AgentTest, SysinfoCarriesTheDeviceInformationFromTheStart) {
+  sources::PbxSimulator simulator({.serial = "SN-1"});
+  MakeAgent(64ull * 1024 * 1024, 256 * 1024, &simulator);
+  const auto sysinfo = StoredBodies(protocol::kStreamSystemInfo);
+  ASSERT_EQ(sysinfo.size(), 1u);
+  auto expected = simulator.Information(wall_ms_);
+  ASSERT_TRUE(expected.ok());
+  const auto& info = sysinfo[0].at("information").as_object();
+  EXPECT_EQ(info.at("booted_at_ms").to_number<int64_t>(), expected->booted_at_ms);
+  EXPECT_EQ(info.at("hardware_revision").as_string(), expected->hardware_revision);
+  EXPECT_EQ(info.at("mac").as_string(), expected->mac);
+  EXPECT_EQ(info.at("licences").as_array().size(), expected->licences.size());
+  EXPECT_EQ(info.at("modules").as_array().size(), expected->modules.size());
+  EXPECT_FALSE(info.contains("uptime_s"));
+  EXPECT_EQ(sysinfo[0].at("serial"), "SN-1");
+}
+
+TEST_F(AgentTest, PassingUptimeSendsNoNewSysinfo) {
+  pbx_.has_information = true;
+  options_.information_interval = milliseconds(60'000);
+  MakeAgent();
+  for (int i = 0; i < 5; ++i) {
+    Advance(milliseconds(60'000));
+    Poll();
+  }
+  EXPECT_EQ(pbx_.information_calls, 6);
+  EXPECT_EQ(Depth(protocol::kStreamSystemInfo), 1u);
+}
+
+TEST_F(AgentTest, ARestartOfThePbxSendsSysinfoWithTheNewStartTime) {
+  pbx_.has_information = true;
+  options_.information_interval = milliseconds(60'000);
+  MakeAgent();
+  pbx_.information.booted_at_ms = wall_ms_ + 30'000;
+  Advance(milliseconds(60'000));
+  Poll();
+  const auto sysinfo = StoredBodies(protocol::kStreamSystemInfo);
+  ASSERT_EQ(sysinfo.size(), 2u);
+  EXPECT_EQ(sysinfo[1].at("information").at("booted_at_ms").to_number<int64_t>(),
+            pbx_.information.booted_at_ms);
+}
+
+TEST_F(AgentTest, ALicenceChangeSendsSysinfoAtTheNextInformationPoll) {
+  pbx_.has_information = true;
+  options_.information_interval = milliseconds(60'000);
+  MakeAgent();
+  pbx_.information.licences[0].used = 25;
+  Advance(milliseconds(59'999));
+  Poll();
+  EXPECT_EQ(Depth(protocol::kStreamSystemInfo), 1u);
+  Advance(milliseconds(1));
+  Poll();
+  const auto sysinfo = StoredBodies(protocol::kStreamSystemInfo);
+  ASSERT_EQ(sysinfo.size(), 2u);
+  EXPECT_EQ(sysinfo[1].at("information").at("licences").at(0).at("used").to_number<int>(), 25);
+}
+
+TEST_F(AgentTest, AnIdentityChangeSendsSysinfoWithTheKnownInformation) {
+  pbx_.has_information = true;
+  MakeAgent();
+  pbx_.identity.firmware = "2.7.0";
+  Advance(options_.sample_interval);
+  Poll();
+  const auto sysinfo = StoredBodies(protocol::kStreamSystemInfo);
+  ASSERT_EQ(sysinfo.size(), 2u);
+  EXPECT_EQ(sysinfo[1].at("firmware"), "2.7.0");
+  EXPECT_TRUE(sysinfo[1].contains("information"));
+}
+
+// A 2,000-phone snapshot is several times max_batch_bytes: it must still be published, alone.
+TEST_F(AgentTest, ARecordLargerThanMaxBatchBytesIsPublishedAloneInItsOwnBatch) {
+  pbx_.has_registrations = true;
+  for (int i = 4; i <= 400; ++i) {
+    auto t = pbx_.registrations.telephones[0];
+    t.id = "tel-" + std::to_string(i);
+    pbx_.registrations.telephones.push_back(t);
+  }
+  options_.max_batch_bytes = 4 * 1024;
+  options_.registrations_interval = milliseconds(1'000);
+  MakeAgent();
+  Poll();
+  for (int i = 0; i < 2; ++i) {
+    pbx_.registrations.telephones[i].status = sources::TelephoneStatus::kUnknown;
+    Advance(milliseconds(1'000));
+    Poll();
+  }
+  const auto kinds = RegistrationKinds();
+  ASSERT_THAT(kinds, ::testing::ElementsAre("snapshot", "changes", "changes"));
+  publisher_.Connect();
+  Poll();
+  auto sent = publisher_.SentOn(protocol::kStreamRegistrations);
+  ASSERT_EQ(sent.size(), 2u);
+  ASSERT_EQ(sent[0]->batch.records.size(), 1u);
+  EXPECT_GT(sent[0]->batch.records[0].body.size(), options_.max_batch_bytes * 10);
+  EXPECT_EQ(sent[0]->batch.range_lo, 1u);
+  EXPECT_EQ(sent[0]->batch.range_hi, 1u);
+  EXPECT_EQ(sent[1]->batch.records.size(), 2u);
+  EXPECT_EQ(sent[1]->batch.range_lo, 2u);
+  publisher_.FinishAll(PublishOutcome::kDelivered);
+  Poll();
+  EXPECT_EQ(Depth(protocol::kStreamRegistrations), 0u);
 }
 
 }  // namespace

@@ -159,10 +159,9 @@ int RunAgent(const AgentConfig& config) {
   ccc::agent::uplink::MqttPublisher publisher(mqtt);
 
   ccc::agent::sources::HostSampler sampler;
-  ccc::agent::sources::PbxSimulator simulator({config.source.serial, config.source.model,
-                                               config.source.firmware, config.source.seed,
-                                               config.source.phones, config.source.history_days,
-                                               config.source.calls_per_hour});
+  ccc::agent::sources::PbxSimulator simulator(
+      {config.source.serial, config.source.model, config.source.firmware, config.source.seed,
+       config.source.phones, config.source.history_days, config.source.calls_per_hour});
 
   ccc::agent::AgentOptions options;
   options.device_id = config.agent.device_id;
@@ -170,6 +169,10 @@ int RunAgent(const AgentConfig& config) {
   options.opt_in_monitoring = config.site.monitoring;
   options.opt_in_remote_configuration = config.site.remote_configuration;
   options.sample_interval = config.sampler.interval;
+  options.registrations_interval = config.source.registrations_interval;
+  options.registrations_snapshot_interval = config.source.registrations_snapshot_interval;
+  options.calls_interval = config.source.calls_interval;
+  options.information_interval = config.source.information_interval;
   options.flush_rate = config.mqtt.flush_rate;
   options.flush_burst = config.mqtt.flush_burst;
   options.reconnect_jitter = config.mqtt.reconnect_jitter;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -102,6 +103,16 @@ AgentConfig ParseAgentConfig(ConfigReader& reader, FileCheck file_check) {
       static_cast<int>(reader.Int("source.history_days", 0, 90, c.source.history_days));
   c.source.calls_per_hour =
       reader.Double("source.calls_per_hour", 0, 6000, c.source.calls_per_hour);
+  auto& src = c.source;
+  src.registrations_interval = reader.Duration("source.registrations_interval", milliseconds(100),
+                                               kHour, src.registrations_interval);
+  src.registrations_snapshot_interval = reader.Duration(
+      "source.registrations_snapshot_interval", src.registrations_interval, 7 * kDay,
+      std::max(src.registrations_snapshot_interval, src.registrations_interval));
+  src.calls_interval =
+      reader.Duration("source.calls_interval", milliseconds(100), kHour, src.calls_interval);
+  src.information_interval = reader.Duration("source.information_interval", milliseconds(1'000),
+                                             kDay, src.information_interval);
 
   auto& p = c.pairing;
   p.relay_url = reader.String("pairing.relay_url", "");

@@ -63,6 +63,15 @@ struct AgentConfig {
     int phones = 24;
     int history_days = 21;
     double calls_per_hour = 12;
+    // PBX data collection (any source kind; agent/agent.h AgentOptions): registration
+    // status polled every registrations_interval (100ms..1h), a full snapshot at least every
+    // registrations_snapshot_interval (registrations_interval..7d); call data read every
+    // calls_interval (100ms..1h); device information and licences polled every
+    // information_interval (1s..1d).
+    std::chrono::milliseconds registrations_interval{10'000};
+    std::chrono::milliseconds registrations_snapshot_interval{15 * 60'000};
+    std::chrono::milliseconds calls_interval{5'000};
+    std::chrono::milliseconds information_interval{60'000};
   } source;
 
   struct Pairing {

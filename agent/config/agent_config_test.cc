@@ -151,6 +151,47 @@ TEST_F(AgentConfigTest, SimulatorValuesOutOfRangeAreRejected) {
               HasSubstr("source.calls_per_hour"));
 }
 
+TEST_F(AgentConfigTest, PbxDataIntervalsHaveDocumentedDefaults) {
+  auto c = Parse(Minimal());
+  EXPECT_EQ(c.source.registrations_interval, std::chrono::seconds(10));
+  EXPECT_EQ(c.source.registrations_snapshot_interval, std::chrono::minutes(15));
+  EXPECT_EQ(c.source.calls_interval, std::chrono::seconds(5));
+  EXPECT_EQ(c.source.information_interval, std::chrono::seconds(60));
+}
+
+TEST_F(AgentConfigTest, ReadsPbxDataIntervals) {
+  auto c =
+      Parse(Minimal("[source]\nregistrations_interval = \"2s\"\n"
+                    "registrations_snapshot_interval = \"1h\"\ncalls_interval = \"250ms\"\n"
+                    "information_interval = \"5m\"\n"));
+  EXPECT_EQ(c.source.registrations_interval, std::chrono::seconds(2));
+  EXPECT_EQ(c.source.registrations_snapshot_interval, std::chrono::hours(1));
+  EXPECT_EQ(c.source.calls_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(c.source.information_interval, std::chrono::minutes(5));
+}
+
+TEST_F(AgentConfigTest, SnapshotIntervalShorterThanThePollIntervalIsRejected) {
+  EXPECT_THAT(ErrorOf(Minimal("[source]\nregistrations_interval = \"30m\"\n"
+                              "registrations_snapshot_interval = \"10m\"\n")),
+              HasSubstr("source.registrations_snapshot_interval"));
+}
+
+TEST_F(AgentConfigTest, ALongPollIntervalRaisesTheDefaultSnapshotInterval) {
+  auto c = Parse(Minimal("[source]\nregistrations_interval = \"1h\"\n"));
+  EXPECT_EQ(c.source.registrations_snapshot_interval, std::chrono::hours(1));
+}
+
+TEST_F(AgentConfigTest, PbxDataIntervalsOutOfRangeAreRejected) {
+  EXPECT_THAT(ErrorOf(Minimal("[source]\nregistrations_interval = \"50ms\"\n")),
+              HasSubstr("source.registrations_interval"));
+  EXPECT_THAT(ErrorOf(Minimal("[source]\nregistrations_snapshot_interval = \"8d\"\n")),
+              HasSubstr("source.registrations_snapshot_interval"));
+  EXPECT_THAT(ErrorOf(Minimal("[source]\ncalls_interval = \"2h\"\n")),
+              HasSubstr("source.calls_interval"));
+  EXPECT_THAT(ErrorOf(Minimal("[source]\ninformation_interval = \"500ms\"\n")),
+              HasSubstr("source.information_interval"));
+}
+
 TEST_F(AgentConfigTest, CredentialPathsDefaultToTheDataFolder) {
   auto reader = ccc::config::ConfigReader::FromString(
       "[agent]\ndevice_id = \"pbx-001\"\ndata_dir = \"" + (dir_ / "data").string() + "\"\n",

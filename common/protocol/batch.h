@@ -43,7 +43,8 @@ struct CodecLimits {
   size_t max_message_bytes = 256 * 1024;       // compressed frame as it travels
   size_t max_decoded_bytes = 4 * 1024 * 1024;  // after decompression
   size_t max_records = 10'000;
-  size_t max_body_bytes = 256 * 1024;  // one record's JSON body
+  // One record's JSON body: a registration snapshot of a 2,000-phone PBX is ~350 KB.
+  size_t max_body_bytes = 1024 * 1024;
 };
 
 // Frame: "CCB" magic, one version byte, then one zstd frame holding the JSON envelope
