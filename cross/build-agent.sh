@@ -35,7 +35,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=MinSizeRel \
-  -DCMAKE_TOOLCHAIN_FILE=cross/toolchain-aarch64.cmake -DCCC_BUILD_RELAY=OFF >/dev/null
+  -DCMAKE_TOOLCHAIN_FILE=cross/toolchain-aarch64.cmake -DCCC_BUILD_RELAY=OFF \
+  -DCCC_BUILD_WEB=OFF >/dev/null
 cmake --build "$build_dir" -j "$(nproc)" --target ccc-agent common_test agent_outbox_test \
   agent_core_test
 (cd "$build_dir" && ctest --output-on-failure -R '^unit\.(common|agent_outbox|agent_core)$')

@@ -39,6 +39,7 @@ RelayConfig LoadRelayConfigKeys(ccc::config::ConfigReader& r) {
   }
   c.http_port = static_cast<uint16_t>(r.Int("http.port", 0, 65535, 8080));
   c.http_threads = static_cast<size_t>(r.Int("http.threads", 1, 64, 4));
+  if (r.Has("http.web_root")) c.http_web_root = r.Path("http.web_root");
   const std::string proxies = r.String("http.trusted_proxies", "");
   for (size_t start = 0; start < proxies.size();) {
     size_t comma = proxies.find(',', start);

@@ -25,6 +25,9 @@ struct RelayConfig {
   // X-Forwarded-For names the client (throttling, audit log). Empty: none.
   std::vector<std::string> http_trusted_proxies;
   size_t http_threads = 4;  // handler threads; a login holds one for ~70 ms (Argon2id)
+  // [http] web_root: the built portal (Vite output) served at "/"; absolute after loading
+  // (relative to the config file's folder). Empty: unset, see http::ResolveWebRoot.
+  std::string http_web_root;
 
   mqtt::ClientOptions mqtt;  // host, port, tls files, client_id, keep_alive from [mqtt]
   // [mqtt] shared_subscription: several relays split the load through a shared

@@ -2,8 +2,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace ccc::relay::config {
 namespace {
@@ -98,6 +100,19 @@ TEST(RelayConfig, TrustedProxiesAreAListOfAddresses) {
 TEST(RelayConfig, ATrustedProxyThatIsNoAddressIsAnError) {
   EXPECT_THAT(LoadError(std::string(kMinimal) + "[http]\ntrusted_proxies = \"proxy.local\"\n"),
               HasSubstr("http.trusted_proxies"));
+}
+
+TEST(RelayConfig, WebRootIsUnsetByDefault) { EXPECT_EQ(Load(kMinimal).http_web_root, ""); }
+
+TEST(RelayConfig, RelativeWebRootIsUnderTheConfigFilesFolder) {
+  char tmpl[] = "/tmp/relay_config_test.XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  std::ofstream(dir / "relay.toml") << kMinimal << "[http]\nweb_root = \"../web\"\n";
+  RelayConfig c = LoadRelayConfigFile((dir / "relay.toml").string());
+  EXPECT_EQ(std::filesystem::path(c.http_web_root).lexically_normal(),
+            (dir.parent_path() / "web").lexically_normal());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(RelayConfig, RelativeStorePathIsUnderDataDir) {

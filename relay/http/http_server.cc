@@ -5,13 +5,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -62,10 +67,213 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// One streaming response (Response::stream) after its request was read: owns the
+// connection, writes the head and then the queued chunks in order on the connection's
+// strand. A read stays pending only to notice the peer leaving. Owned jointly by its pending
+// operations and by whoever holds the sink; the server's registry keeps a weak reference.
+class StreamConnection : public StreamSink, public std::enable_shared_from_this<StreamConnection> {
+ public:
+  StreamConnection(beast::tcp_stream stream, const HttpServerOptions& options)
+      : stream_(std::move(stream)),
+        write_timeout_(options.stream_write_timeout),
+        queue_limit_(options.stream_queue_limit),
+        executor_(stream_->get_executor()) {}
+
+  // On the strand: writes `head`, then hands the sink to `start` (empty: the head is all
+  // there is to send, as for HEAD).
+  void Begin(std::shared_ptr<bhttp::response<bhttp::empty_body>> head, const StreamStart& start) {
+    {
+      std::lock_guard lock(mu_);
+      writing_now_ = true;  // the head goes first; chunks queue behind it
+    }
+    stream_->expires_after(write_timeout_);
+    bhttp::async_write(*stream_, *head, [self = shared_from_this(), head](error_code ec, size_t) {
+      self->OnHeadWritten(ec);
+    });
+    if (!start) return Close();
+    try {
+      start(shared_from_this());
+    } catch (const std::exception& e) {
+      spdlog::error("http stream start failed: {}", e.what());
+      Close();
+    }
+  }
+
+  bool Send(std::string chunk) override {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    if (queued_bytes_ + chunk.size() > queue_limit_) {
+      spdlog::warn("http stream: the peer does not keep up ({} bytes unsent), closing it",
+                   queued_bytes_);
+      closed_ = true;
+      PostLocked(&StreamConnection::Terminate);
+      return false;
+    }
+    queued_bytes_ += chunk.size();
+    queue_.push_back(std::move(chunk));
+    if (!writing_now_) {
+      writing_now_ = true;
+      PostLocked(&StreamConnection::Pump);
+    }
+    return true;
+  }
+
+  void Close() override {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    closed_ = true;
+    room_.notify_all();
+    if (!writing_now_) {
+      writing_now_ = true;
+      PostLocked(&StreamConnection::Pump);
+    }
+  }
+
+  bool closed() const override {
+    std::lock_guard lock(mu_);
+    return closed_;
+  }
+
+  bool WaitForRoom(size_t max_queued_bytes, std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(mu_);
+    room_.wait_for(lock, timeout,
+                   [&] { return closed_ || queued_bytes_ <= max_queued_bytes; });
+    return !closed_ && queued_bytes_ <= max_queued_bytes;
+  }
+
+  // For HttpServer::Stop() once no thread runs the io_context: closes the connection at
+  // once and lets go of everything that belongs to the io_context, so the sink may outlive
+  // the server.
+  void Abort() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    room_.notify_all();
+    queue_.clear();
+    executor_.reset();
+    if (stream_) {
+      error_code ignored;
+      stream_->socket().close(ignored);
+      stream_.reset();
+    }
+  }
+
+ private:
+  // Runs `step` on the strand. Caller holds mu_.
+  void PostLocked(void (StreamConnection::*step)()) {
+    if (!executor_) return;  // aborted: the io_context is gone or going
+    asio::post(*executor_, [self = shared_from_this(), step] { ((*self).*step)(); });
+  }
+
+  void OnHeadWritten(error_code ec) {
+    if (ec) return Terminate();
+    stream_->expires_never();
+    WatchForClose();
+    Pump();
+  }
+
+  // On the strand, by whoever set writing_now_: writes everything queued as one buffer, or
+  // gives the writer role back (closing the connection when Close() asked for it).
+  void Pump() {
+    bool finished = false;
+    {
+      std::lock_guard lock(mu_);
+      if (!stream_) return;
+      if (queue_.empty()) {
+        writing_now_ = false;
+        finished = closed_;
+      } else {
+        for (std::string& chunk : queue_) write_buffer_ += chunk;
+        queue_.clear();
+      }
+    }
+    if (finished) return Terminate();
+    if (write_buffer_.empty()) return;
+    stream_->expires_after(write_timeout_);
+    asio::async_write(*stream_, asio::buffer(write_buffer_),
+                      [self = shared_from_this()](error_code ec, size_t) { self->OnWritten(ec); });
+  }
+
+  void OnWritten(error_code ec) {
+    if (ec) return Terminate();  // includes the write timeout: a stalled reader
+    stream_->expires_never();
+    {
+      std::lock_guard lock(mu_);
+      queued_bytes_ -= write_buffer_.size();
+      room_.notify_all();
+    }
+    write_buffer_.clear();
+    Pump();
+  }
+
+  // A client has nothing more to say on this connection: whatever arrives is ignored, and
+  // end of file or an error means it is gone.
+  void WatchForClose() {
+    stream_->socket().async_read_some(asio::buffer(read_buffer_),
+                                      [self = shared_from_this()](error_code ec, size_t) {
+                                        if (ec) return self->Terminate();
+                                        self->WatchForClose();
+                                      });
+  }
+
+  // On the strand: closes the connection; pending operations finish with errors.
+  void Terminate() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+      room_.notify_all();
+      queue_.clear();
+      if (!stream_) return;
+    }
+    error_code ignored;
+    stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_->socket().close(ignored);
+  }
+
+  std::optional<beast::tcp_stream> stream_;  // strand only (Abort: no strand runs)
+  std::string write_buffer_;                 // strand only: the bytes being written
+  std::array<char, 256> read_buffer_{};      // strand only
+  const std::chrono::milliseconds write_timeout_;
+  const size_t queue_limit_;
+
+  mutable std::mutex mu_;
+  std::condition_variable room_;                   // queued_bytes_ fell or closed_ was set
+  std::optional<asio::any_io_executor> executor_;  // guarded; empty once aborted
+  std::deque<std::string> queue_;                  // guarded
+  size_t queued_bytes_ = 0;                        // guarded: queued plus being written
+  bool writing_now_ = false;                       // guarded: a Pump is posted or a write runs
+  bool closed_ = false;                            // guarded: Send refuses
+};
+
+// The server's open streams, so Stop() can close them.
+class StreamRegistry {
+ public:
+  void Add(const std::shared_ptr<StreamConnection>& stream) {
+    std::lock_guard lock(mu_);
+    std::erase_if(streams_, [](const std::weak_ptr<StreamConnection>& s) { return s.expired(); });
+    streams_.push_back(stream);
+  }
+
+  void AbortAll() {
+    std::vector<std::weak_ptr<StreamConnection>> streams;
+    {
+      std::lock_guard lock(mu_);
+      streams.swap(streams_);
+    }
+    for (const auto& weak : streams) {
+      if (auto stream = weak.lock()) stream->Abort();
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::weak_ptr<StreamConnection>> streams_;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Router& router, const HttpServerOptions& options)
-      : stream_(std::move(socket)), router_(router), options_(options) {}
+  Session(tcp::socket socket, const Router& router, const HttpServerOptions& options,
+          StreamRegistry& streams)
+      : stream_(std::move(socket)), router_(router), options_(options), streams_(streams) {}
 
   void Run() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -73,6 +281,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void ReadHeader() {
+    head_ = false;
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(options_.body_limit);
@@ -145,6 +354,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     bool keep_alive = message.keep_alive();
     version_ = message.version();
+    head_ = request.method == Method::kHead;
 
     Response response;
     try {
@@ -154,7 +364,31 @@ class Session : public std::enable_shared_from_this<Session> {
                     e.what());
       response = JsonError(500, "internal", "internal error");
     }
+    if (response.stream) return SendStream(std::move(response));
     Send(std::move(response), keep_alive);
+  }
+
+  // Hands the connection to a StreamConnection: the body runs until the stream ends, so
+  // the connection is not kept alive and carries no length.
+  void SendStream(Response response) {
+    auto head = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    head->version(version_);
+    head->result(static_cast<unsigned>(response.status));
+    head->set(bhttp::field::server, "ccc-relay");
+    head->set(bhttp::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) head->insert(name, value);
+    // No cache may keep a live stream, and a buffering proxy (nginx) would hold its events.
+    if (head->find(bhttp::field::cache_control) == head->end()) {
+      head->set(bhttp::field::cache_control, "no-store");
+    }
+    if (head->find("X-Accel-Buffering") == head->end()) head->set("X-Accel-Buffering", "no");
+    if (head->find("X-Content-Type-Options") == head->end()) {
+      head->set("X-Content-Type-Options", "nosniff");
+    }
+    head->keep_alive(false);
+    auto connection = std::make_shared<StreamConnection>(std::move(stream_), options_);
+    streams_.Add(connection);
+    connection->Begin(std::move(head), head_ ? StreamStart() : std::move(response.stream));
   }
 
   void Send(Response response, bool keep_alive) {
@@ -165,9 +399,22 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(bhttp::field::content_type, response.content_type);
     // insert, not set: a response may carry several headers of one name (Set-Cookie).
     for (auto& [name, value] : response.headers) res->insert(name, value);
+    // Browsers must not sniff JSON into something else, nor frame any of our answers;
+    // the portal's own answers already carry these (static_site.cc).
+    if (res->find("X-Content-Type-Options") == res->end()) {
+      res->set("X-Content-Type-Options", "nosniff");
+    }
+    if (res->find("X-Frame-Options") == res->end()) res->set("X-Frame-Options", "DENY");
     res->keep_alive(keep_alive);
-    res->body() = std::move(response.body);
-    res->prepare_payload();
+    if (response.status < 200 || response.status == 204 || response.status == 304) {
+      // RFC 9110: no content and no Content-Length ("0" would claim the 200's length is 0).
+    } else if (head_) {
+      // A HEAD answer names the length the GET body would have, without sending it.
+      res->content_length(response.body.size());
+    } else {
+      res->body() = std::move(response.body);
+      res->prepare_payload();
+    }
     stream_.expires_after(options_.idle_timeout);
     bhttp::async_write(stream_, *res,
                        [self = shared_from_this(), res, keep_alive](error_code ec, size_t) {
@@ -187,8 +434,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   unsigned version_ = 11;
+  bool head_ = false;  // the request being answered is a HEAD
   const Router& router_;
   const HttpServerOptions& options_;
+  StreamRegistry& streams_;
 };
 
 }  // namespace
@@ -209,7 +458,7 @@ struct HttpServer::Impl {
         });
         return;
       }
-      std::make_shared<Session>(std::move(socket), router, options)->Run();
+      std::make_shared<Session>(std::move(socket), router, options, streams)->Run();
       Accept();
     });
   }
@@ -220,6 +469,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
   std::vector<std::thread> threads;
+  StreamRegistry streams;
   uint16_t port = 0;
   bool started = false;
 };
@@ -269,6 +519,8 @@ void HttpServer::Stop() {
   // sessions are destroyed with the io_context.
   error_code ignored;
   impl_->acceptor.close(ignored);
+  // Streams may be held elsewhere (an event hub) beyond the io_context's life.
+  impl_->streams.AbortAll();
 }
 
 uint16_t HttpServer::port() const { return impl_->port; }

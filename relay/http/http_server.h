@@ -20,11 +20,17 @@ struct HttpServerOptions {
   std::chrono::seconds idle_timeout{60};  // a connection idle or stalled this long is closed
   // Peers whose X-Forwarded-For is believed (see client_address.h); empty: none.
   std::vector<std::string> trusted_proxies;
+  // Streaming responses (Response::stream) are exempt from idle_timeout; instead a write
+  // that makes no progress for this long drops the peer, and a stream whose unsent bytes
+  // would exceed stream_queue_limit is closed.
+  std::chrono::milliseconds stream_write_timeout{30'000};
+  size_t stream_queue_limit = 256 * 1024;
 };
 
 // HTTP/1.1 server with keep-alive that hands every request to a Router. Malformed requests
 // get 400, bodies above the limit 413, all as JSON errors; a handler that throws yields 500.
-// The router must outlive the server.
+// Streaming responses hold no handler thread while open; Stop() closes them (their sinks
+// then refuse chunks and may outlive the server). The router must outlive the server.
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, const Router& router);

@@ -14,6 +14,7 @@ namespace ccc::relay::http {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // A blocking HTTP/1.1 client over one TCP connection, just enough for these tests.
@@ -64,6 +65,23 @@ class Connection {
     }
   }
 
+  // Status line and headers only, for answers without a body (HEAD); empty when the
+  // connection closed first.
+  std::string ReadHead() {
+    for (;;) {
+      size_t header_end = buffer_.find("\r\n\r\n");
+      if (header_end != std::string::npos) {
+        std::string head = buffer_.substr(0, header_end + 4);
+        buffer_.erase(0, header_end + 4);
+        return head;
+      }
+      char chunk[4096];
+      ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) return {};
+      buffer_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+
   // True when the server closed the connection (EOF within the receive timeout).
   bool ClosedByPeer() {
     char c;
@@ -94,6 +112,16 @@ class HttpServerTest : public ::testing::Test {
       Response response;
       response.content_type = "text/plain";
       response.body = r.body + "|" + r.query + "|" + std::string(r.Header("X-Test"));
+      return response;
+    });
+    router_.Add(Method::kGet, "/framed", [](const Request&) {
+      Response response = JsonResponse(200, "{}");
+      response.headers.emplace_back("X-Frame-Options", "SAMEORIGIN");
+      return response;
+    });
+    router_.Add(Method::kGet, "/unchanged", [](const Request&) {
+      Response response;
+      response.status = 304;
       return response;
     });
     router_.Add(Method::kGet, "/throw",
@@ -180,6 +208,47 @@ TEST_F(HttpServerTest, ConnectionCloseIsHonoured) {
   c.Send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_THAT(c.ReadResponse(), StartsWith("HTTP/1.1 200"));
   EXPECT_TRUE(c.ClosedByPeer());
+}
+
+TEST_F(HttpServerTest, HeadNamesTheLengthOfTheGetBodyWithoutSendingIt) {
+  Connection c(server_->port());
+  c.Send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string head = c.ReadHead();
+  EXPECT_THAT(head, StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(head, HasSubstr("Content-Length: 17\r\n"));
+  // Had the body been sent, its bytes would stand where the next status line must be.
+  c.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string response = c.ReadResponse();
+  EXPECT_THAT(response, StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_EQ(Body(response), R"({"hello":"world"})");
+}
+
+TEST_F(HttpServerTest, NotModifiedCarriesNoLengthAndKeepsTheConnection) {
+  Connection c(server_->port());
+  c.Send("GET /unchanged HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string head = c.ReadHead();
+  EXPECT_THAT(head, StartsWith("HTTP/1.1 304 Not Modified\r\n"));
+  EXPECT_THAT(head, Not(HasSubstr("Content-Length")));
+  c.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(c.ReadResponse(), StartsWith("HTTP/1.1 200 OK\r\n"));
+}
+
+TEST_F(HttpServerTest, EveryAnswerForbidsSniffingAndFraming) {
+  Connection c(server_->port());
+  for (const char* path : {"/hello", "/nowhere"}) {
+    c.Send(std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string response = c.ReadResponse();
+    EXPECT_THAT(response, HasSubstr("X-Content-Type-Options: nosniff\r\n")) << path;
+    EXPECT_THAT(response, HasSubstr("X-Frame-Options: DENY\r\n")) << path;
+  }
+}
+
+TEST_F(HttpServerTest, AHandlersOwnFramingHeaderIsNotDuplicated) {
+  Connection c(server_->port());
+  c.Send("GET /framed HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string response = c.ReadResponse();
+  EXPECT_THAT(response, HasSubstr("X-Frame-Options: SAMEORIGIN\r\n"));
+  EXPECT_THAT(response, Not(HasSubstr("X-Frame-Options: DENY")));
 }
 
 TEST_F(HttpServerTest, StopReleasesThePort) {

@@ -27,6 +27,8 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return segments;
 }
 
+bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
 bool IsPlaceholder(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -99,6 +101,8 @@ void Router::Add(Method method, std::string_view pattern, Handler handler) {
   });
 }
 
+void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
+
 bool Router::Match(const Route& route, const std::vector<std::string_view>& segments,
                    std::map<std::string, std::string, std::less<>>* params) {
   if (route.segments.size() != segments.size()) return false;
@@ -124,6 +128,7 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& segm
 Response Router::Dispatch(Request& request) const {
   std::vector<std::string_view> segments = SplitPath(request.path);
   std::string allow;
+  const Route* get_for_head = nullptr;
   for (const Route& route : routes_) {
     if (!Match(route, segments, nullptr)) continue;
     if (route.method == request.method) {
@@ -131,13 +136,25 @@ Response Router::Dispatch(Request& request) const {
       Match(route, segments, &request.params);
       return route.handler(request);
     }
+    if (request.method == Method::kHead && route.method == Method::kGet && !get_for_head) {
+      get_for_head = &route;
+    }
     std::string_view name = MethodName(route.method);
     if (allow.find(name) == std::string::npos) {
       if (!allow.empty()) allow += ", ";
       allow += name;
     }
   }
+  if (get_for_head != nullptr) {
+    request.params.clear();
+    Match(*get_for_head, segments, &request.params);
+    return get_for_head->handler(request);
+  }
   if (allow.empty()) {
+    if (fallback_ && (request.method == Method::kGet || request.method == Method::kHead) &&
+        !IsApiPath(request.path)) {
+      return fallback_(request);
+    }
     return JsonError(404, "not_found", "no resource at " + request.path);
   }
   Response response =

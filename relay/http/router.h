@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "relay/http/stream_sink.h"
+
 namespace ccc::relay::http {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
@@ -34,6 +36,10 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // Set: a streaming response (stream_sink.h). The server writes status and headers
+  // without a length ("Connection: close", the body runs until the stream ends), then
+  // calls `stream` with the sink; `body` is ignored. A HEAD request gets the head only.
+  StreamStart stream;
 };
 
 // {"error":{"code":code,"message":message}} with the given HTTP status.
@@ -48,11 +54,15 @@ using Handler = std::function<Response(const Request&)>;
 // Maps method + path to handlers. Patterns are literal segments or "{name}" placeholders
 // that match one non-empty segment ("/api/v1/systems/{id}"). Literal segments win over
 // placeholders. Unknown path -> 404 not_found, known path with another method -> 405
-// method_not_allowed with an Allow header. Register everything before serving; Dispatch
+// method_not_allowed with an Allow header. HEAD is answered by the GET handler when no HEAD
+// route matches (the server drops the body). Register everything before serving; Dispatch
 // is then safe from several threads.
 class Router {
  public:
   void Add(Method method, std::string_view pattern, Handler handler);
+  // Answers GET and HEAD requests whose path matches no route and lies outside /api/ (the
+  // portal, static_site.h). Without it they get the 404 above; /api/ always does.
+  void SetFallback(Handler handler);
 
   Response Dispatch(Request& request) const;
   // Every registered (method, pattern), in registration order: the OpenAPI test compares
@@ -71,6 +81,7 @@ class Router {
                     std::map<std::string, std::string, std::less<>>* params);
 
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 }  // namespace ccc::relay::http

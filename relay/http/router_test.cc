@@ -80,6 +80,44 @@ TEST(Router, LiteralSegmentsWinOverPlaceholders) {
   EXPECT_EQ(router.Dispatch(request).body, "by id");
 }
 
+TEST(Router, HeadIsAnsweredByTheGetHandler) {
+  Router router;
+  router.Add(Method::kGet, "/items/{id}",
+             [](const Request& r) { return Text("item " + std::string(r.Param("id"))); });
+  Request request = MakeRequest(Method::kHead, "/items/7");
+  Response response = router.Dispatch(request);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "item 7");
+}
+
+TEST(Router, FallbackAnswersUnmatchedGetAndHeadOutsideTheApi) {
+  Router router;
+  router.Add(Method::kGet, "/healthz", [](const Request&) { return Text("ok"); });
+  router.SetFallback([](const Request& r) { return Text("portal " + r.path); });
+  for (Method method : {Method::kGet, Method::kHead}) {
+    Request request = MakeRequest(method, "/systems/12");
+    EXPECT_EQ(router.Dispatch(request).body, "portal /systems/12");
+  }
+  Request request = MakeRequest(Method::kGet, "/healthz");
+  EXPECT_EQ(router.Dispatch(request).body, "ok");
+}
+
+TEST(Router, FallbackNeverAnswersTheApiOrOtherMethods) {
+  Router router;
+  router.Add(Method::kGet, "/api/v1/things", [](const Request&) { return Text("things"); });
+  router.SetFallback([](const Request&) { return Text("portal"); });
+  for (const char* path : {"/api/v1/nope", "/api", "/api/"}) {
+    Request request = MakeRequest(Method::kGet, path);
+    Response response = router.Dispatch(request);
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_EQ(boost::json::parse(response.body).at("error").at("code"), "not_found") << path;
+  }
+  Request request = MakeRequest(Method::kPost, "/systems");
+  EXPECT_EQ(router.Dispatch(request).status, 404);
+  request = MakeRequest(Method::kPost, "/api/v1/things");
+  EXPECT_EQ(router.Dispatch(request).status, 405);
+}
+
 TEST(Router, JsonErrorEscapesItsText) {
   Response response = JsonError(400, "bad_input", "a \"quoted\" word");
   EXPECT_EQ(response.status, 400);

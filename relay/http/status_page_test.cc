@@ -65,5 +65,22 @@ TEST_F(StatusPageTest, AnEmptyRelaySaysSoInsteadOfFailing) {
   EXPECT_THAT(response.body, HasSubstr("Registered systems: 0, online now: 0."));
 }
 
+TEST_F(StatusPageTest, WithoutAPortalItSaysTheBuildHasNone) {
+  EXPECT_THAT(GetRoot().body, HasSubstr("The web portal is not part of this build"));
+}
+
+TEST_F(StatusPageTest, MovesToAnotherPathAndLinksThePortalWhenThePortalHasTheRoot) {
+  Router router;
+  AddStatusPage(router, store_.get(), "9.8.7", "/status");
+  Request request;
+  request.path = "/status";
+  Response response = router.Dispatch(request);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_THAT(response.body, HasSubstr("Registered systems: 0, online now: 0."));
+  EXPECT_THAT(response.body, HasSubstr(R"(The web portal is at <a href="/">/</a>.)"));
+  request.path = "/";
+  EXPECT_EQ(router.Dispatch(request).status, 404);
+}
+
 }  // namespace
 }  // namespace ccc::relay::http
