@@ -18,6 +18,7 @@
 #include "common/logging/logging.h"
 #include "common/protocol/topic.h"
 #include "relay/admin/admin_cli.h"
+#include "relay/admin/call_retention.h"
 #include "relay/api/api_context.h"
 #include "relay/api/api_routes.h"
 #include "relay/app/admin_runner.h"
@@ -27,9 +28,11 @@
 #include "relay/broker/broker_control.h"
 #include "relay/config/relay_config.h"
 #include "relay/directory/directory.h"
+#include "relay/events/event_hub.h"
 #include "relay/http/health_handlers.h"
 #include "relay/http/http_server.h"
 #include "relay/http/router.h"
+#include "relay/http/static_site.h"
 #include "relay/http/status_page.h"
 #include "relay/ingest/ingest_pipeline.h"
 #include "relay/metrics/metrics.h"
@@ -149,6 +152,14 @@ int Run(const std::string& config_path) {
   services.sessions = settings.sessions;
   services.server_version = CCC_VERSION;
   services.now_ms = NowMs;
+  // Live updates for portals (/api/v1/events). It polls the databases, so it also sees what
+  // other relays and the admin CLI change. Set before the routes copy the services.
+  events::EventHub event_hub({}, **directory);
+  if (Status status = event_hub.Start(); !status.ok()) {
+    spdlog::error("{}", status.ToString());
+    return admin::kExitFailure;
+  }
+  services.events = &event_hub;
 
   metrics::RelayMetrics metrics;
   std::unique_ptr<mqtt::Client> client = mqtt::MakeClient(config.mqtt);
@@ -160,10 +171,26 @@ int Run(const std::string& config_path) {
   ingest_options.queue_capacity = config.mqtt.receive_maximum;
   ingest::IngestPipeline pipeline(ingest_options, **store, *client, metrics);
 
+  std::optional<http::StaticSite> portal;
+  const std::string web_root = http::ResolveWebRoot(
+      config.http_web_root, std::filesystem::read_symlink("/proc/self/exe", ec));
+  if (web_root.empty()) {
+    spdlog::info("no portal build found; set [http] web_root to serve one (status page at /)");
+  } else {
+    auto site = http::StaticSite::Load(web_root);
+    if (!site.ok()) {
+      spdlog::error("{}", site.status().ToString());
+      return admin::kExitFailure;
+    }
+    portal.emplace(std::move(site).value());
+    spdlog::info("portal served from {} ({} files)", portal->root(), portal->file_count());
+  }
+
   http::Router router;
   http::AddHealthRoutes(
       router, {store->get(), [&client] { return client->connected(); }, &metrics.registry});
-  http::AddStatusPage(router, store->get(), CCC_VERSION);
+  http::AddStatusPage(router, store->get(), CCC_VERSION, portal ? "/status" : "/");
+  if (portal) http::ServePortal(router, *portal);
   api::AddApiRoutes(router, services, oidc_client.get());
   http::HttpServerOptions http_options;
   http_options.listen = config.http_listen;
@@ -201,6 +228,18 @@ int Run(const std::string& config_path) {
         spdlog::error("retention failed: {}", removed.status().ToString());
       }
     });
+    // Call data per company (issue 5), on the cadence of the monitoring retention.
+    PeriodicTask call_retention(kRetentionInterval, [&directory, &store] {
+      auto outcome = admin::ApplyCallRetention(**directory, **store, NowMs());
+      if (outcome.ok()) {
+        if (outcome->calls_removed > 0) {
+          spdlog::info("call retention removed {} calls of {} devices", outcome->calls_removed,
+                       outcome->devices);
+        }
+      } else {
+        spdlog::error("call retention failed: {}", outcome.status().ToString());
+      }
+    });
     PeriodicTask crl_refresh(kCrlRefreshInterval, [&pairing_service] {
       if (Status status = (*pairing_service)->Start(NowMs(), false); !status.ok()) {
         spdlog::error("CRL refresh failed: {}", status.ToString());
@@ -215,6 +254,7 @@ int Run(const std::string& config_path) {
   client->Stop();
   pipeline.Stop();
   http_server.Stop();
+  event_hub.Stop();
   spdlog::info("stopped");
   return admin::kExitOk;
 }

@@ -22,6 +22,9 @@ class Store;
 namespace ccc::relay::pairing {
 class PairingService;
 }
+namespace ccc::relay::events {
+class EventHub;
+}
 
 // What every REST handler shares: the services it works with and the caller it acts for.
 // Handlers are registered with Add<Resource>Routes(router, services) and run on HTTP
@@ -44,6 +47,7 @@ struct ApiServices {
   const auth::PasswordHasher* hasher = nullptr;
   auth::LoginGate* login_gate = nullptr;       // throttling + bounded Argon2 concurrency
   pairing::PairingService* pairing = nullptr;  // relay side of A2-A4
+  events::EventHub* events = nullptr;          // live updates; null: /api/v1/events is 503
   SessionSettings sessions;
   std::string server_version;
   std::function<int64_t()> now_ms;  // unix ms; tests pass a fake clock

@@ -3,10 +3,13 @@
 #include "relay/api/api_token_handlers.h"
 #include "relay/api/audit_handlers.h"
 #include "relay/api/authorisation_handlers.h"
+#include "relay/api/event_handlers.h"
 #include "relay/api/group_handlers.h"
+#include "relay/api/news_handlers.h"
 #include "relay/api/oidc_handlers.h"
 #include "relay/api/openapi_document.h"
 #include "relay/api/pairing_handlers.h"
+#include "relay/api/pbxdata_handlers.h"
 #include "relay/api/session_handlers.h"
 #include "relay/api/status_handlers.h"
 #include "relay/api/system_handlers.h"
@@ -25,6 +28,9 @@ void AddApiRoutes(http::Router& router, const ApiServices& services, oidc::OidcC
   AddAuthorisationRoutes(router, services);
   AddGroupRoutes(router, services);
   AddOidcRoutes(router, services, oidc);
+  AddNewsRoutes(router, services);
+  AddEventRoutes(router, services);
+  AddPbxDataRoutes(router, services);
   AddOpenApiRoute(router);
 }
 

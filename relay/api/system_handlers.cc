@@ -12,6 +12,7 @@
 #include "relay/api/handler_support.h"
 #include "relay/api/json_input.h"
 #include "relay/api/list_query.h"
+#include "relay/api/pbx_information.h"
 #include "relay/directory/firmware_version.h"
 #include "relay/pairing/pairing_service.h"
 #include "relay/store/store.h"
@@ -281,9 +282,11 @@ Response Information(const ApiServices& services, int64_t id, const Caller& call
   // agent_version and hostname live only in the ingest store's last sysinfo report.
   std::string agent_version;
   std::string hostname;
+  std::string sysinfo_json = "{}";
   if (services.store != nullptr) {
     auto device = services.store->FindDevice(s.serial);
     if (device.ok() && device->has_value()) {
+      sysinfo_json = (*device)->sysinfo_json;
       boost::system::error_code ec;
       json::value sysinfo = json::parse((*device)->sysinfo_json, ec);
       if (!ec && sysinfo.is_object()) {
@@ -305,6 +308,8 @@ Response Information(const ApiServices& services, int64_t id, const Caller& call
                    {"online", s.online},
                    {"last_seen_at", OptionalTime(s.last_seen_ms)},
                    {"first_registration_at", OptionalTime(s.first_registration_ms)}};
+  // D3 facts of the PBX itself (issue 5): hardware_revision, booted_at, uptime_s.
+  AddInformationFields(sysinfo_json, NowMs(services), out);
   return http::JsonResponse(200, json::serialize(out));
 }
 

@@ -36,6 +36,8 @@ void AddAdminCommands(CLI::App& app, AdminCli& cli) {
   cli.list->add_flag("--json", cli.device.json, "Print a JSON array");
 
   admin::AddAccountCommands(*cli.admin, cli.account);
+  admin::AddCallRetentionCommands(*cli.admin, cli.call_retention);
+  admin::AddNewsCommands(*cli.admin, cli.news);
 
   auto* system = cli.admin->add_subcommand("system", "Systems of all companies");
   system->require_subcommand(1);
@@ -91,10 +93,16 @@ int RunAdmin(AdminCli& cli) {
               << directory.status().ToString() << "\n";
     return admin::kExitFailure;
   }
+  if (!cli.call_retention.verb.empty()) {
+    return admin::RunCallRetentionCommand(**directory, cli.call_retention, std::cout, std::cerr);
+  }
   if (!account_command.noun.empty()) {
     auth::PasswordHasher hasher;
     return admin::RunAccountCommand(**directory, hasher, account_command, NowMs(), std::cin,
                                     std::cout, std::cerr);
+  }
+  if (!cli.news.verb.empty()) {
+    return admin::RunNewsCommand(**directory, cli.news, NowMs(), std::cout, std::cerr);
   }
   if (system_command.verb == "maintenance") {
     std::optional<std::string> until;

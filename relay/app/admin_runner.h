@@ -5,9 +5,11 @@
 
 #include "relay/admin/account_commands.h"
 #include "relay/admin/admin_cli.h"
+#include "relay/admin/call_retention.h"
+#include "relay/admin/news_commands.h"
 
 // `ccc-relay admin --config FILE ...`: the operator's command line (devices, companies,
-// users, systems, firmware). Parsing is CLI11's; the work is done by relay/admin/*.
+// users, systems, firmware, news). Parsing is CLI11's; the work is done by relay/admin/*.
 namespace ccc::relay::app {
 
 // `admin system ...` and `admin firmware ...` as parsed from the command line.
@@ -26,6 +28,8 @@ struct AdminCli {
   CLI::App* admin = nullptr;
   admin::AdminCommand device;
   admin::AccountCommand account;
+  admin::NewsCommand news;
+  admin::CallRetentionCommand call_retention;
   SystemCommand system;
   CLI::App* add = nullptr;
   CLI::App* remove = nullptr;

@@ -226,6 +226,56 @@ struct AuditEntry {
   std::string details_json = "{}";  // a JSON object
 };
 
+// Operator news (FEATURES I3): one list for every company.
+struct NewsItem {
+  int64_t id = 0;
+  std::string title;
+  std::string body;
+  Ms published_ms = 0;
+  std::string created_by;  // the actor's label
+};
+inline constexpr size_t kMaxNewsTitleChars = 200;   // Unicode characters
+inline constexpr size_t kMaxNewsBodyChars = 20000;  // Unicode characters
+
+// A system together with the ingest store's facts about its device, for change detection.
+struct SystemDevice {
+  int64_t system_id = 0;
+  int64_t company_id = 0;
+  std::string serial;
+  bool online = false;
+  Ms registered_ms = 0;      // when the ingest allow-list took the device (pairing)
+  std::string sysinfo_json;  // the agent's last sysinfo body, "{}" before the first
+};
+
+// A system as the PBX data views (issue 5) see it: what a row names, and the facts
+// policy::Decide needs, the caller's effective roles standing in as direct roles.
+struct FleetSystem {
+  int64_t id = 0;
+  std::string name;
+  std::string serial;
+  policy::AccessFacts facts;
+};
+
+// The agent's last sysinfo report of a system's device (D3/D4 pages).
+struct DeviceReport {
+  std::string serial;
+  std::string sysinfo_json;            // "{}" before the first report
+  std::optional<Ms> reported_ms;       // ts of the record that carried it; nullopt: none yet
+};
+
+// Call data retention of a company (FEATURES H1, issue 5): its call records are deleted
+// once older than `days`.
+inline constexpr int kDefaultCallRetentionDays = 90;
+inline constexpr int kMinCallRetentionDays = 1;
+inline constexpr int kMaxCallRetentionDays = 3650;
+
+struct CallRetention {
+  int64_t company_id = 0;
+  std::string company_name;
+  int days = kDefaultCallRetentionDays;
+  std::vector<std::string> serials;  // of every system of the company, paired or not
+};
+
 struct DirectoryOptions {
   std::string path;         // directory.db
   std::string ingest_path;  // relay.db, attached read-only as "ingest" (may not exist yet)
@@ -387,6 +437,47 @@ class Directory {
   Status AddGroupSystem(int64_t group_id, int64_t system_id, int64_t added_by, Ms now,
                         const Actor& actor);
   Status RemoveGroupSystem(int64_t group_id, int64_t system_id, const Actor& actor);
+
+  // --- News (I3; implemented in directory_news.cc) --------------------------------------
+  // Publishes an item at `now`, audited as "news.add" without a company (every company
+  // reads news). title 1..kMaxNewsTitleChars characters without control characters; body
+  // 1..kMaxNewsBodyChars characters, control characters but CR, LF and tab refused; both
+  // valid UTF-8 and not blank. Else kInvalidArgument naming the field.
+  Result<int64_t> AddNews(const std::string& title, const std::string& body, Ms now,
+                          const Actor& actor);
+  // q matches title and body; sort key "published" (the only one; newest first unless
+  // asked otherwise).
+  Result<Page<NewsItem>> ListNews(const ListQuery& query);
+  // kNotFound when there is no such item. Audited as "news.remove".
+  Status RemoveNews(int64_t id, const Actor& actor);
+
+  // --- Change feed for live updates (implemented in directory_events.cc) ----------------
+  // The id of the newest audit row, 0 when the log is empty.
+  Result<int64_t> LastAuditId();
+  // Audit rows of every company with id > after_id, oldest first, at most `limit`.
+  Result<std::vector<AuditEntry>> AuditEntriesAfter(int64_t after_id, int64_t limit);
+  // Every system whose device is in relay.db's devices table, with the device's facts, by
+  // system id. Read on the directory's reader pool (one query).
+  Result<std::vector<SystemDevice>> SystemDevices();
+
+  // --- PBX data views (issue 5; implemented in directory_pbxdata.cc) ------------------
+  // Every system user (of user.company_id) can reach, ordered by name (case-insensitive,
+  // then id), each with the facts for policy::Decide at `now`; only_system: just that one
+  // (empty when it is not reachable). Visibility and roles are those of ListVisibleSystems.
+  Result<std::vector<FleetSystem>> ListFleetSystems(const policy::UserFacts& user,
+                                                    std::optional<int64_t> only_system, Ms now);
+  // The system's device report from relay.db; nullopt when the system does not exist.
+  Result<std::optional<DeviceReport>> GetDeviceReport(int64_t system_id);
+
+  // --- Call data retention (issue 5; implemented in directory_retention.cc) -------------
+  // kInvalidArgument outside kMinCallRetentionDays..kMaxCallRetentionDays, kNotFound for an
+  // unknown company. Audited as "company.call_retention" (target the company, details
+  // {"days", "previous"}).
+  Status SetCallRetentionDays(int64_t company_id, int days, const Actor& actor);
+  // kNotFound for an unknown company.
+  Result<int> GetCallRetentionDays(int64_t company_id);
+  // Every company (by id) with its retention and its systems' serials.
+  Result<std::vector<CallRetention>> ListCallRetention();
 
  private:
   struct Impl;

@@ -225,6 +225,24 @@ CREATE TRIGGER group_systems_delete_bumps_list AFTER DELETE ON group_systems BEG
   UPDATE operator_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'list_generation';
 END;
 )sql",
+    // Version 5: the operator's news (FEATURES I3), read by every company; created_by is
+    // the actor's label ("operator").
+    R"sql(
+CREATE TABLE news(
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  published_at_ms INTEGER NOT NULL,
+  created_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX news_by_published ON news(published_at_ms, id);
+)sql",
+    // Version 6: call data retention per company (FEATURES H1, issue 5): the relay deletes
+    // a company's call records older than this many days.
+    R"sql(
+ALTER TABLE companies ADD COLUMN call_retention_days INTEGER NOT NULL DEFAULT 90
+  CHECK(call_retention_days BETWEEN 1 AND 3650);
+)sql",
 };
 
 }  // namespace ccc::relay::directory::sql

@@ -59,6 +59,123 @@ struct RetentionPolicy {
   int64_t hour_ms = 400ll * 24 * 3600 * 1000;
 };
 
+// ---- PBX data (issue 5): registration status (E1/E2) and call data records (H1) ----
+//
+// Every query names its devices (serials = systems' device ids): one for a system's page,
+// the caller's visible devices for a fleet view (the API decides visibility; the store
+// only filters). Enum-like fields hold the agent's wire names
+// (agent/sources/pbx_source.h WireNames); filters compare them exactly. Text searches (q)
+// are case-insensitive substring matches (ASCII and Latin-1 letters). Times are Unix epoch
+// milliseconds (UTC).
+
+struct TelephoneRow {
+  std::string device;
+  std::string id, name, extension, kind, dect_base_id, mac, model, status;
+  int64_t since_ms = 0;    // ts of the record that first reported the current status
+  int64_t updated_ms = 0;  // ts of the record that last changed this row
+};
+
+struct AccountRow {
+  std::string device;
+  std::string id, name, provider, number, stun_server, status;
+  int64_t since_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+// kSystem orders by the position of the row's device in the query's `devices` (the API
+// passes them ordered by system name). Ties are broken by that position, then by id.
+// kExtension orders numerically for digit-only extensions (by length, then text).
+enum class TelephoneSort { kName, kExtension, kKind, kStatus, kSince, kSystem };
+enum class AccountSort { kName, kProvider, kStatus, kSince, kSystem };
+
+struct TelephoneQuery {
+  std::vector<std::string> devices;   // empty = no rows
+  std::string q;                      // in name, extension, mac or model; empty = all
+  std::optional<std::string> status;  // wire name
+  std::optional<std::string> kind;    // wire name
+  TelephoneSort sort = TelephoneSort::kName;
+  bool descending = false;
+  size_t limit = 50;
+  size_t offset = 0;
+};
+
+struct AccountQuery {
+  std::vector<std::string> devices;   // empty = no rows
+  std::string q;                      // in name, provider or number; empty = all
+  std::optional<std::string> status;  // wire name
+  AccountSort sort = AccountSort::kName;
+  bool descending = false;
+  size_t limit = 50;
+  size_t offset = 0;
+};
+
+template <typename Row>
+struct RegistrationPage {
+  std::vector<Row> items;  // the requested page
+  uint64_t total = 0;      // rows matching the filters
+  // Newest ts of a registration record applied for any of the devices; nullopt when none
+  // of them ever sent one (the API's updated_at).
+  std::optional<int64_t> updated_ms;
+};
+using TelephonePage = RegistrationPage<TelephoneRow>;
+using AccountPage = RegistrationPage<AccountRow>;
+
+struct CallRow {
+  std::string device;
+  uint64_t call_id = 0;  // the PBX's record number (< 2^53)
+  int64_t start_ms = 0;
+  int64_t duration_s = 0;
+  std::string direction, result;  // wire names
+  std::string external_number, external_name, billing_number, billing_name, real_name, own_number,
+      call_type;
+};
+
+struct CallFilter {
+  std::vector<std::string> devices;  // empty = no rows
+  std::optional<int64_t> from_ms;    // start_ms >= from_ms
+  std::optional<int64_t> to_ms;      // start_ms < to_ms
+  // In any of external_number, external_name, billing_number, billing_name, real_name,
+  // own_number; empty = all.
+  std::string q;
+  std::optional<std::string> result;     // wire name
+  std::optional<std::string> direction;  // wire name
+  std::optional<std::string> call_type;  // exact text
+};
+
+// Ties of either sort are broken by start_ms, then device position, then call_id, all in
+// the same direction, so paging is stable.
+enum class CallSort { kTime, kDuration };
+
+struct CallQuery {
+  CallFilter filter;
+  CallSort sort = CallSort::kTime;
+  bool descending = true;
+  size_t limit = 50;
+  size_t offset = 0;
+  // 0: `total` is exact. Otherwise counting stops after count_limit matches; then total =
+  // count_limit and total_capped = true.
+  uint64_t count_limit = 0;
+};
+
+struct CallPage {
+  std::vector<CallRow> items;
+  uint64_t total = 0;
+  bool total_capped = false;
+};
+
+// Reads every call matching a filter in start_ms order (ties: device position, call_id)
+// in chunks, by keyset, so memory stays at one chunk however many rows match (CSV export).
+// Rows ingested while reading may or may not appear; none appears twice. Thread: one
+// thread at a time; the Store must outlive the cursor. Each Next takes the store's read
+// lock only for its own query, so a slow consumer never blocks other readers.
+class CallCursor {
+ public:
+  virtual ~CallCursor() = default;
+  // Replaces *out with the next rows (at most the cursor's chunk size); false (and *out
+  // empty) once every row was returned.
+  virtual Result<bool> Next(std::vector<CallRow>* out) = 0;
+};
+
 // The relay's storage. SQLite is the embedded backend; PostgreSQL implements the same
 // interface later. Implementations are safe to call from several threads; IngestBatches
 // is expected to be called by one writer thread at a time.
@@ -96,6 +213,38 @@ class Store {
 
   // True when the database answers a trivial query (for /readyz).
   virtual bool Healthy() = 0;
+
+  // ---- PBX data (issue 5). IngestBatches applies "registrations" records (snapshot:
+  // replaces the device's telephones and accounts; changes: upsert/delete; records older
+  // than the last applied snapshot are ignored) and stores "calls" records once per
+  // (device, call id). The defaults answer kUnsupported (backends without PBX data).
+
+  virtual Result<TelephonePage> Telephones(const TelephoneQuery& query) {
+    (void)query;
+    return Unsupported("this store keeps no registration status");
+  }
+  virtual Result<AccountPage> Accounts(const AccountQuery& query) {
+    (void)query;
+    return Unsupported("this store keeps no registration status");
+  }
+  // One page of calls and the number matching the filter.
+  virtual Result<CallPage> Calls(const CallQuery& query) {
+    (void)query;
+    return Unsupported("this store keeps no call data");
+  }
+  // All calls matching filter, ascending or descending by start_ms, chunk_rows (>= 1) per
+  // Next.
+  virtual Result<std::unique_ptr<CallCursor>> OpenCallCursor(const CallFilter& filter,
+                                                             bool descending, size_t chunk_rows) {
+    (void)filter, (void)descending, (void)chunk_rows;
+    return Unsupported("this store keeps no call data");
+  }
+  // Deletes the device's calls with start_ms < cutoff_ms, in transactions of a few
+  // thousand rows so ingest is never blocked for long; returns the rows removed.
+  virtual Result<uint64_t> DeleteCallsBefore(const std::string& device, int64_t cutoff_ms) {
+    (void)device, (void)cutoff_ms;
+    return Unsupported("this store keeps no call data");
+  }
 };
 
 struct SqliteOptions {

@@ -83,6 +83,8 @@ FIGURES = [
     ("relay_ingest_loadgen_cpu_pct", "% core", "", None),
     ("store_ingest_samples_per_s", "samples/s", "", None),
     ("sqlite_baseline_samples_per_s", "samples/s", "peer", None),
+    ("registration_snapshot_ms", "ms", "<= 50", lambda v: v <= 50),
+    ("store_calls_ingest_per_s", "calls/s", "", None),
     ("login_ms", "ms", "<= 300", lambda v: v <= 300),
     ("api_systems_list_p99_ms", "ms", "<= 50", lambda v: v <= 50),
     ("api_systems_list_p50_ms", "ms", "", None),
@@ -95,6 +97,12 @@ FIGURES = [
     ("api_systems_seeded", "systems", "", None),
     ("api_systems_member_visible", "systems", "", None),
     ("api_bench_loadavg_1m", "", "", None),
+    ("calls_page_p99_ms", "ms", "<= 100", lambda v: v <= 100),
+    ("calls_page_p50_ms", "ms", "", None),
+    ("calls_csv_rows_per_s", "rows/s", ">= 200000", lambda v: v >= 200_000),
+    ("calls_csv_rss_growth_mb", "MB", "<= 50", lambda v: v <= 50),
+    ("calls_seeded", "calls", "", None),
+    ("calls_bench_loadavg_1m", "", "", None),
     ("portal_first_load_js_kb_gz", "KiB", "<= 250", lambda v: v <= 250),
     ("portal_first_load_js_kb_gz_login", "KiB", "", None),
     ("portal_first_load_js_kb_gz_systems", "KiB", "", None),
@@ -187,8 +195,8 @@ class Bench:
 
     # ---- Google Benchmark programs --------------------------------------------------------
 
-    def google_benchmark(self, name: str, timeout: float = 240):
-        cmd = [str(binary(name)), "--benchmark_format=json"]
+    def google_benchmark(self, name: str, timeout: float = 240, extra: list | None = None):
+        cmd = [str(binary(name)), "--benchmark_format=json", *(extra or [])]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=self.work)
         (self.work / f"{name}.json").write_text(r.stdout)
         (self.work / f"{name}.stderr").write_text(r.stderr)
@@ -249,6 +257,20 @@ class Bench:
         self.run_json_program("store_benchmark", ["--dir", self.work / "store" / "db"],
                               ("store_ingest_samples_per_s", "sqlite_baseline_samples_per_s"),
                               "store")
+
+    def bench_pbxdata(self):
+        """PBX data in the relay store (relay/store/pbx_benchmark.cc): a 2,000-phone
+        registration snapshot through DecodeBatch + Store::IngestBatches, and call records
+        ingested 10,000 per transaction."""
+        bms = self.google_benchmark(
+            "pbx_benchmark", extra=["--benchmark_filter=BM_RegistrationSnapshot|BM_CallsIngest"])
+        snapshot = [b for b in bms if b["name"].startswith("BM_RegistrationSnapshot")
+                    and b.get("run_type", "iteration") == "iteration"]
+        if not snapshot or snapshot[0].get("time_unit") != "ms":
+            raise RuntimeError(f"pbx_benchmark reported no snapshot time in ms: {bms}")
+        self.results["registration_snapshot_ms"] = round(float(snapshot[0]["real_time"]), 2)
+        self.results["store_calls_ingest_per_s"] = round(
+            self.items_per_s(bms, r"BM_CallsIngest", "calls ingest"), 1)
 
     def bench_login(self):
         self.run_json_program("auth_benchmark", [], ("login_ms",), "login")
@@ -547,6 +569,57 @@ class Bench:
         return {**out, "relay_cpu_pct": samples["relay"]["cpu_pct"],
                 "relay_rss_mb": samples["relay"]["rss_max_mb"]}
 
+    # ---- call data ------------------------------------------------------------------------
+
+    def bench_calls(self):
+        """1,000,000 calls of one system; filtered pages and the CSV export of all of them
+        through the real relay (README: "Call data"; tests/bench/calls_bench.py)."""
+        import calls_bench
+        n = int(os.environ.get("BENCH_CALLS", "1000000"))
+        site = Site(self.work / "calls", self.pki, API_COMPANY, API_OWNER, API_PASSWORD)
+        self.services.append(site)
+        site.start()
+        relay = site.relay
+        owner = ApiClient(relay.url, api_token(relay.url, API_OWNER, API_PASSWORD))
+        status, system = owner.call("POST", "/api/v1/systems",
+                                    {"name": "Call centre Bielefeld", "serial": CALLS_SERIAL})
+        expect(status, 201, system, "create system")
+        relay.admin("system", "maintenance", "--serial", CALLS_SERIAL, "--until", "2099-12-31")
+        now_ms = int(time.time() * 1000)
+        t0 = time.monotonic()
+        try:
+            seeder = binary("ccc-seed-calls")  # store5's tool: the real ingest path
+        except FileNotFoundError:
+            seeder = None
+        if seeder is not None:
+            out = subprocess.run([str(seeder), "--store", str(relay.db_path), "--device",
+                                  CALLS_SERIAL, "--count", str(n), "--end-ms", str(now_ms),
+                                  "--days", str(calls_bench.SEED_DAYS)],
+                                 capture_output=True, text=True, timeout=1800)
+            if out.returncode != 0:
+                raise RuntimeError(f"ccc-seed-calls failed: {out.stderr[-400:]}")
+        else:
+            calls_bench.seed_calls(relay.db_path, CALLS_SERIAL, n, now_ms)
+        print(f"[bench] calls: {n} calls stored in {time.monotonic() - t0:.0f} s "
+              f"({'ccc-seed-calls' if seeder else 'calls_bench.seed_calls'})",
+              file=sys.stderr, flush=True)
+        status, first = owner.call("GET", f"/api/v1/systems/{system['id']}/calls"
+                                          "?from=2000-01-01T00:00:00Z&limit=1")
+        expect(status, 200, first, "first call page")
+        self.results["calls_seeded"] = n
+        pages = calls_bench.measure_pages(relay.url, owner.token, system["id"], now_ms,
+                                          int(os.environ.get("BENCH_CALLS_REQUESTS", "500")))
+        print(f"[bench] calls pages: {json.dumps(pages)}", file=sys.stderr, flush=True)
+        self.results["calls_page_p99_ms"] = pages["p99_ms"]
+        self.results["calls_page_p50_ms"] = pages["p50_ms"]
+        export = calls_bench.measure_export(relay.url, owner.token, system["id"], relay.pid,
+                                            expected_rows=n)
+        print(f"[bench] calls export: {json.dumps(export)}", file=sys.stderr, flush=True)
+        self.results["calls_csv_rows_per_s"] = export["rows_per_s"]
+        self.results["calls_csv_rss_growth_mb"] = export["rss_growth_mb"]
+        self.results["calls_bench_loadavg_1m"] = round(os.getloadavg()[0], 2)
+        relay.check_alive()
+
     # ---- portal in Chromium ---------------------------------------------------------------
 
     def bench_portal(self):
@@ -646,6 +719,7 @@ API_COMPANY = "Bench Telecom GmbH"
 API_OWNER = "owner@bench.example"
 API_MEMBER = "member@bench.example"
 API_PASSWORD = "bench-password-1"
+CALLS_SERIAL = "PBX-CALLS-1"
 # Filters (a city, a number, a serial prefix, none), every sort key the UI offers, both
 # orders, first page, second page and a deep page.
 API_PATHS = [
@@ -931,6 +1005,7 @@ GROUPS = [
     ("outbox", "bench_outbox", ["outbox_append_records_per_s", "outbox_append_single_records_per_s"]),
     ("codec", "bench_codec", ["codec_encode_records_per_s", "codec_decode_records_per_s"]),
     ("store", "bench_store", ["store_ingest_samples_per_s", "sqlite_baseline_samples_per_s"]),
+    ("pbxdata", "bench_pbxdata", ["registration_snapshot_ms", "store_calls_ingest_per_s"]),
     ("login", "bench_login", ["login_ms"]),
     ("replay", "bench_replay", ["outbox_replay_records_per_s", "mqtt_baseline_records_per_s",
                                 "replay_ratio", "replay_publish_ratio", "replay_runs"]),
@@ -940,6 +1015,8 @@ GROUPS = [
     ("api", "bench_api", ["api_systems_list_p99_ms", "api_systems_list_p50_ms",
                           "api_systems_list_per_s", "api_systems_list_member_p99_ms",
                           "api_systems_list_member_p50_ms", "api_systems_list_member_per_s"]),
+    ("calls", "bench_calls", ["calls_page_p99_ms", "calls_page_p50_ms", "calls_csv_rows_per_s",
+                              "calls_csv_rss_growth_mb"]),
     ("portal", "bench_portal", PORTAL_FIGURES),
 ]
 

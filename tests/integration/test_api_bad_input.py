@@ -496,6 +496,11 @@ BAD_IDS = ["0", "-1", "1e3", "99999999999999999999", "abc", "1abc", "1.0", "%201
     ("PATCH", "/api/v1/systems/{id}", {"name": "Renamed by path trick"}),
     ("DELETE", "/api/v1/systems/{id}", None),
     ("GET", "/api/v1/systems/{id}/information", None),
+    ("GET", "/api/v1/systems/{id}/telephones", None),
+    ("GET", "/api/v1/systems/{id}/accounts", None),
+    ("GET", "/api/v1/systems/{id}/licences", None),
+    ("GET", "/api/v1/systems/{id}/calls", None),
+    ("GET", "/api/v1/systems/{id}/calls.csv", None),
     ("POST", "/api/v1/systems/{id}/token", None),
     ("DELETE", "/api/v1/systems/{id}/token", None),
     ("GET", "/api/v1/authorisations/{id}", None),
@@ -565,10 +570,55 @@ LIST_PARAMS = ["limit=-1", "limit=0", "limit=1001", "limit=abc", "limit=1e3", "o
 
 @pytest.mark.parametrize("query", LIST_PARAMS)
 @pytest.mark.parametrize("path", ["/api/v1/systems", "/api/v1/users", "/api/v1/groups",
-                                  "/api/v1/authorisations", "/api/v1/api-tokens"])
+                                  "/api/v1/authorisations", "/api/v1/api-tokens",
+                                  "/api/v1/news"])
 def test_bad_list_parameters_are_400_invalid_parameter(world, path, query):
     refused_and_nothing_stored(world, lambda: world.owner.send("GET", f"{path}?{query}"), 400,
                                "invalid_parameter", ("GET", path))
+
+
+# PBX data lists (issue 5): the list conventions, plus their own filters. System 1 has no
+# maintenance, so a call data request that got past its parameters would answer 422.
+PBX_LISTS = ["/api/v1/systems/{id}/telephones", "/api/v1/systems/{id}/accounts",
+             "/api/v1/fleet/telephones", "/api/v1/fleet/accounts"]
+CALL_LISTS = ["/api/v1/systems/{id}/calls", "/api/v1/fleet/calls"]
+CALL_EXPORTS = ["/api/v1/systems/{id}/calls.csv", "/api/v1/fleet/calls.csv"]
+CALL_PARAMS = ["from=yesterday", "from=2026-11-01", "to=2026-13-01T00:00:00Z",
+               "from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "from=",
+               "result=maybe", "result=SUCCESSFUL", "direction=sideways", "call_type=a%0Ab",
+               "sort=name", "order=sideways", "q=" + "x" * 201, "q=a%00b", "unknown=1",
+               "status=online", "result=successful&result=unsuccessful"]
+
+
+def _pbx_cases():
+    for template in PBX_LISTS:
+        fleet = "fleet" in template
+        for query in LIST_PARAMS + ["status=online", "status=", "status=REGISTERED_ENCRYPTED",
+                                    "sort=system" if not fleet else "system_id=0",
+                                    "system_id=x" if fleet else "system_id=1"]:
+            yield template, query
+        if "telephones" in template:
+            yield template, "kind=fax"
+        else:
+            yield template, "kind=dect"
+    for template in CALL_LISTS:
+        for query in CALL_PARAMS + ["limit=501", "limit=0", "offset=-1"]:
+            yield template, query
+    for template in CALL_EXPORTS:
+        for query in CALL_PARAMS + ["limit=10", "offset=0", "sort=duration"]:
+            yield template, query
+    for template in CALL_LISTS + CALL_EXPORTS:
+        if "fleet" in template:
+            yield template, "system_id=-1"
+        else:
+            yield template, "system_id=1"
+
+
+@pytest.mark.parametrize("template,query", list(_pbx_cases()))
+def test_bad_pbx_data_parameters_are_400_invalid_parameter(world, template, query):
+    path = template.replace("{id}", str(world.system["id"]))
+    refused_and_nothing_stored(world, lambda: world.owner.send("GET", f"{path}?{query}"), 400,
+                               "invalid_parameter", ("GET", template))
 
 
 # --- CSRF -----------------------------------------------------------------------------------

@@ -23,7 +23,10 @@ token; a subset of personas repeats the walk with API tokens (Authorization: Bea
 answered status must be listed under the operation in the OpenAPI document, and every error
 body must be {"error": {"code", "message"}}.
 """
+import http.client
 import itertools
+import json
+import urllib.parse
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Callable
@@ -81,6 +84,7 @@ class Call:
     body: object = None
     client: Portal | None = None  # instead of the persona's own (fresh sessions)
     check: Callable[[int, object], None] | None = None  # after-effects, given the answer
+    stream: bool = False  # a server-sent event stream: see open_stream()
 
 
 @dataclass
@@ -198,6 +202,7 @@ def world(tmp_path_factory, pki):
                   persona, "--password", PASSWORD, *extra)
             w.users[persona] = {"email": email, "password": PASSWORD}
         admin("company", "create", OTHER_COMPANY)
+        admin("news", "add", "--title", "Walk news", "--body", "For every company")
         admin("user", "create", "--company", OTHER_COMPANY, "--email", f"other@other.{DOMAIN}",
               "--password", PASSWORD)
         w.users["other"] = {"email": f"other@other.{DOMAIN}", "password": PASSWORD}
@@ -222,6 +227,11 @@ def world(tmp_path_factory, pki):
         w.g_all = w.make_group(True, members=[p for p in COMPANY_A if p != "owner"])
         w.s1 = w.make_system("S1")
         w.s2 = w.make_system("S2")
+        # PBX data (issue 5): S3 has active maintenance (call data needs it) and a device
+        # report with the PBX's information (licences); S1 and S2 have neither.
+        w.s3 = w.make_system("S3")
+        admin("system", "maintenance", "--serial", w.s3.serial, "--until", "2099-12-31")
+        report_pbx_information(site, w.s3.serial)
 
         for persona in BEARER_PERSONAS:
             client = Portal(w.url).use_source(w.source(persona, bearer=True))
@@ -475,6 +485,112 @@ def openapi_doc(w, p):
     return Call("/api/v1/openapi.json", check=check)
 
 
+def list_news(w, p):
+    def check(status, body):
+        if status == 200:
+            assert "Walk news" in [n["title"] for n in body["items"]], body
+    return Call("/api/v1/news", check=check)
+
+
+def report_pbx_information(site: Site, serial: str):
+    """What ingest writes for an agent's sysinfo with the PBX's information (relay.db
+    devices row), written straight into the store: pairing an agent is not what this walks."""
+    import sqlite3
+    import time
+    now = int(time.time() * 1000)
+    sysinfo = json.dumps({"serial": serial, "model": "COMtrexx Advanced", "firmware": "2.6.6",
+                          "agent_version": "0.1.0", "hostname": "walk",
+                          "information": {"hardware_revision": "3", "mac": "00:09:52:00:00:01",
+                                          "booted_at_ms": now - 3_600_000,
+                                          "licences": [{"name": "Users", "total": 10, "used": 2}],
+                                          "modules": []}})
+    conn = sqlite3.connect(site.relay.db_path, timeout=30)
+    try:
+        with conn:
+            conn.execute("INSERT INTO devices(id, registered_ms, online, last_seen_ms,"
+                         " sysinfo_json, sysinfo_ts_ms) VALUES(?, ?, 1, ?, ?, ?)",
+                         (serial, now, now, sysinfo, now))
+    finally:
+        conn.close()
+
+
+def pbx_list(path: str):
+    def check(status, body):
+        if status == 200:
+            assert set(body) >= {"items", "total"}, body
+    return fixed(path, check=check)
+
+
+def licences_of_s3(w, p):
+    def check(status, body):
+        if status == 200:
+            assert body["serial"] == w.s3.serial and body["licences"][0]["name"] == "Users", body
+            assert body["uptime_s"] >= 3600, body
+    return Call(f"/api/v1/systems/{w.s3.id}/licences", check=check)
+
+
+def information_of_s3(w, p):
+    def check(status, body):
+        if status == 200:
+            assert body["hardware_revision"] == "3" and body["uptime_s"] >= 3600, body
+    return Call(f"/api/v1/systems/{w.s3.id}/information", check=check)
+
+
+def calls_csv(path):
+    def prepare(w, p):
+        def check(status, body):
+            if status == 200:
+                assert isinstance(body, str) and body.startswith("\ufeff"), body[:80]
+        return Call(path(w), check=check)
+    return prepare
+
+
+def events_stream(w, p):
+    def check(status, body):
+        if status == 200:
+            assert body.startswith("retry: 3000\nevent: ready\n"), body
+    return Call("/api/v1/events", stream=True, check=check)
+
+
+def open_stream(client: Portal, path: str, timeout: float = 10) -> tuple[int, object, dict]:
+    """GET of a server-sent event stream with the client's credentials. The stream never
+    ends, so only its head and first event are read (then the connection is closed); any
+    other answer is read whole and parsed like Portal.send does."""
+    url = urllib.parse.urlsplit(client.base)
+    source = getattr(client, "source", None)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout,
+                                            source_address=(source, 0) if source else None)
+    sent = {}
+    token = getattr(client, "token", None)
+    if token:
+        sent["Authorization"] = f"Bearer {token}"
+    elif client.cookie:
+        sent["Cookie"] = client.cookie
+    try:
+        connection.request("GET", path, headers=sent)
+        response = connection.getresponse()
+        received: dict[str, list[str]] = {}
+        for name, value in response.getheaders():
+            received.setdefault(name.lower(), []).append(value)
+        if (response.getheader("Content-Type") or "").startswith("text/event-stream"):
+            first = ""
+            while not first.endswith("\n\n"):
+                line = response.readline().decode()
+                if not line:
+                    break
+                first += line
+            return response.status, first, received
+        text = response.read()
+        status = response.status
+    finally:
+        connection.close()
+    try:
+        parsed = json.loads(text) if text else None
+    except ValueError:
+        parsed = text.decode(errors="replace")
+    return status, parsed, received
+
+
 # --- The table -------------------------------------------------------------------------------
 S = "/api/v1/systems/{id}"
 A = "/api/v1/authorisations/{id}"
@@ -628,6 +744,43 @@ CASES = [
          fixed("/api/v1/auth/oidc/login?return_to=/systems")),
     Case("GET", "/api/v1/auth/oidc/callback", "disabled", {p: OIDC_OFF for p in PERSONAS},
          fixed("/api/v1/auth/oidc/callback?code=abc&state=def")),
+    # News (news_handlers.h) and live updates (event_handlers.h): any logged-in user.
+    Case("GET", "/api/v1/news", "operator news for everyone", LOGGED_IN_200, list_news),
+    Case("GET", "/api/v1/events", "live updates", LOGGED_IN_200, events_stream),
+    # PBX data (registration_handlers.h, licences_handlers.h, calls_handlers.h):
+    # telephones, accounts and licences for any role (read_registration_status,
+    # read_licences); call data for owner, administrator and call_data with active
+    # maintenance (call_data action); fleet views leave out what the caller may not see.
+    Case("GET", S + "/telephones", "S1", ANY_ROLE_200,
+         pbx_list(lambda w: f"/api/v1/systems/{w.s1.id}/telephones")),
+    Case("GET", S + "/accounts", "S1", ANY_ROLE_200,
+         pbx_list(lambda w: f"/api/v1/systems/{w.s1.id}/accounts")),
+    Case("GET", S + "/licences", "S3, reported", ANY_ROLE_200, licences_of_s3),
+    Case("GET", S + "/licences", "S1, never reported",
+         row(*[(404, "no_data")] * 6, 404, 404, 404, 401),
+         fixed(lambda w: f"/api/v1/systems/{w.s1.id}/licences")),
+    Case("GET", S + "/information", "S3, with the PBX's information", ANY_ROLE_200,
+         information_of_s3),
+    Case("GET", S + "/calls", "S3, maintenance active",
+         row(200, 200, 403, 403, 200, 200, 404, 404, 404, 401),
+         pbx_list(lambda w: f"/api/v1/systems/{w.s3.id}/calls")),
+    Case("GET", S + "/calls", "S1, no maintenance",
+         row(*[(422, "maintenance_inactive")] * 2, 403, 403,
+             *[(422, "maintenance_inactive")] * 2, 404, 404, 404, 401),
+         fixed(lambda w: f"/api/v1/systems/{w.s1.id}/calls")),
+    Case("GET", S + "/calls.csv", "S3, maintenance active",
+         row(200, 200, 403, 403, 200, 200, 404, 404, 404, 401),
+         calls_csv(lambda w: f"/api/v1/systems/{w.s3.id}/calls.csv")),
+    Case("GET", S + "/calls.csv", "S1, no maintenance",
+         row(*[(422, "maintenance_inactive")] * 2, 403, 403,
+             *[(422, "maintenance_inactive")] * 2, 404, 404, 404, 401),
+         fixed(lambda w: f"/api/v1/systems/{w.s1.id}/calls.csv")),
+    Case("GET", "/api/v1/fleet/telephones", "", LOGGED_IN_200,
+         pbx_list("/api/v1/fleet/telephones")),
+    Case("GET", "/api/v1/fleet/accounts", "", LOGGED_IN_200, pbx_list("/api/v1/fleet/accounts")),
+    Case("GET", "/api/v1/fleet/calls", "", LOGGED_IN_200, pbx_list("/api/v1/fleet/calls")),
+    Case("GET", "/api/v1/fleet/calls.csv", "", LOGGED_IN_200,
+         calls_csv(lambda w: "/api/v1/fleet/calls.csv")),
     Case("GET", "/api/v1/openapi.json", "", {p: 200 for p in PERSONAS}, openapi_doc),
 ]
 
@@ -668,7 +821,10 @@ def documented(openapi: dict, method: str, path: str) -> set[str]:
 def test_walk(world, case, persona, mode):
     call = case.prepare(world, persona)
     client = call.client or world.client(persona, mode)
-    status, body, _ = client.send(case.method, call.path, call.body)
+    if call.stream:
+        status, body, _ = open_stream(client, call.path)
+    else:
+        status, body, _ = client.send(case.method, call.path, call.body)
     want_status, want_code = expected(case.expect[persona])
     assert status == want_status, f"{case.method} {call.path} as {persona}: {status} {body}"
     if status >= 400:

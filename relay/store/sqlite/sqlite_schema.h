@@ -74,6 +74,81 @@ CREATE TABLE records(
   PRIMARY KEY(device, stream, epoch, seq)
 );
 )sql",
+    // Version 2: PBX data (issue 5). Registration status per device (FEATURES E1/E2) and
+    // call data records (H1); neither is also kept in `records`.
+    //
+    // telephones/accounts: one row per entry of the device's last state; status columns
+    // hold the agent's wire names; since_ms = ts of the record that first reported the
+    // current status; updated_ms = ts of the record that last changed the row (a record
+    // older than that never overwrites it). registration_state.snapshot_ts_ms = ts of the last
+    // applied snapshot (older records are ignored); updated_ms = newest applied record's ts;
+    // changed_ms = ts of the newest record that changed a row (for live updates; NULL
+    // until one did).
+    //
+    // calls: clustered by (device, start_ms, call_id) so that a time range of one device is
+    // one sequential B-tree walk (the CSV keyset cursor); calls_by_id makes (device, call_id)
+    // unique: a re-sent call is stored once (INSERT OR IGNORE). calls_by_time, in the same
+    // key order, holds every filtered column: counts, filters and sorts scan it instead of
+    // the wide rows and read only a page's rows. `search` = the six number/name columns,
+    // case-folded (ASCII and Latin-1) and joined by U+001F, for the q filter (one substring
+    // search instead of six LIKEs).
+    R"sql(
+CREATE TABLE telephones(
+  device TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  extension TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  dect_base_id TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  model TEXT NOT NULL,
+  status TEXT NOT NULL,
+  since_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY(device, id)
+) WITHOUT ROWID;
+CREATE INDEX telephones_by_status ON telephones(device, status);
+CREATE TABLE accounts(
+  device TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  number TEXT NOT NULL,
+  stun_server TEXT NOT NULL,
+  status TEXT NOT NULL,
+  since_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY(device, id)
+) WITHOUT ROWID;
+CREATE INDEX accounts_by_status ON accounts(device, status);
+CREATE TABLE registration_state(
+  device TEXT PRIMARY KEY NOT NULL,
+  snapshot_ts_ms INTEGER,
+  updated_ms INTEGER NOT NULL,
+  changed_ms INTEGER
+) WITHOUT ROWID;
+CREATE TABLE calls(
+  device TEXT NOT NULL,
+  call_id INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL,
+  duration_s INTEGER NOT NULL,
+  direction TEXT NOT NULL,
+  result TEXT NOT NULL,
+  external_number TEXT NOT NULL,
+  external_name TEXT NOT NULL,
+  billing_number TEXT NOT NULL,
+  billing_name TEXT NOT NULL,
+  real_name TEXT NOT NULL,
+  own_number TEXT NOT NULL,
+  call_type TEXT NOT NULL,
+  search TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  PRIMARY KEY(device, start_ms, call_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX calls_by_id ON calls(device, call_id);
+CREATE INDEX calls_by_time ON calls(device, start_ms, call_id, result, direction, call_type,
+  duration_s, search);
+)sql",
 };
 
 inline constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

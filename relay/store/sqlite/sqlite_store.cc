@@ -12,6 +12,8 @@
 #include "common/sqlite/migrations.h"
 #include "relay/store/rollup.h"
 #include "relay/store/seq_ranges.h"
+#include "relay/store/sqlite/pbx_ingest.h"
+#include "relay/store/sqlite/scoped_reset.h"
 #include "relay/store/sqlite/sqlite_schema.h"
 
 namespace ccc::relay::store {
@@ -44,17 +46,7 @@ constexpr int64_t kRetentionChunkRows = 5000;
 // SQLite's INTEGER is signed: uint64_t values are stored bit-cast (see sqlite_schema.h).
 int64_t AsInt(uint64_t v) { return static_cast<int64_t>(v); }
 
-// Leaves a statement reusable (and releases its read snapshot) however the caller exits.
-class ScopedReset {
- public:
-  explicit ScopedReset(sqlite::Statement& stmt) : stmt_(stmt) {}
-  ScopedReset(const ScopedReset&) = delete;
-  ScopedReset& operator=(const ScopedReset&) = delete;
-  ~ScopedReset() { stmt_.Reset(); }
-
- private:
-  sqlite::Statement& stmt_;
-};
+using sqlite_detail::ScopedReset;
 
 Status PrepareInto(sqlite::Database& db, std::string_view sql, sqlite::Statement& out) {
   Result<sqlite::Statement> stmt = db.Prepare(sql);
@@ -157,8 +149,9 @@ std::optional<SeqInterval> CoveredRange(const protocol::Batch& batch) {
 // One IngestBatches call: everything runs inside the caller's transaction.
 class IngestRun {
  public:
-  IngestRun(sqlite::Database& db, WriterStatements& w, int64_t now_ms)
-      : db_(db), w_(w), now_ms_(now_ms) {}
+  IngestRun(sqlite::Database& db, WriterStatements& w, sqlite_detail::PbxIngest& pbx,
+            int64_t now_ms)
+      : db_(db), w_(w), pbx_(pbx), now_ms_(now_ms) {}
 
   Status Add(const protocol::Batch& batch) {
     Result<bool> known = TouchDevice(batch.device);
@@ -250,6 +243,12 @@ class IngestRun {
 
   Status StoreRecord(const protocol::Batch& batch, const protocol::Record& record) {
     if (batch.stream == protocol::kStreamTelemetry) return StoreSample(batch, record);
+    if (batch.stream == protocol::kStreamRegistrations) {
+      return pbx_.ApplyRegistrations(batch.device, record, outcome_);
+    }
+    if (batch.stream == protocol::kStreamCalls) {
+      return pbx_.ApplyCall(batch.device, record, now_ms_, outcome_);
+    }
     if (batch.stream == protocol::kStreamSystemInfo) {
       ScopedReset reset(w_.update_sysinfo);
       w_.update_sysinfo.Bind(1, batch.device).Bind(2, record.body).Bind(3, record.ts_ms);
@@ -306,6 +305,7 @@ class IngestRun {
 
   sqlite::Database& db_;
   WriterStatements& w_;
+  sqlite_detail::PbxIngest& pbx_;
   int64_t now_ms_;
   IngestOutcome outcome_;
   RollupAccumulator minute_{kMinuteMs};
@@ -347,6 +347,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   CCC_RETURN_IF_ERROR(
       sqlite::ApplyMigrations(store->writer_, sql::kMigrations, "relay database").status());
   CCC_RETURN_IF_ERROR(PrepareWriter(store->writer_, *store->w_));
+  Result<std::unique_ptr<sqlite_detail::PbxIngest>> pbx =
+      sqlite_detail::PbxIngest::Prepare(store->writer_);
+  if (!pbx.ok()) return pbx.status();
+  store->pbx_ = std::move(*pbx);
 
   sqlite::OpenOptions reader_options;
   reader_options.read_only = true;
@@ -356,6 +360,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   if (!reader.ok()) return reader.status();
   store->reader_ = std::move(*reader);
   CCC_RETURN_IF_ERROR(PrepareReader(store->reader_, *store->r_));
+  CCC_RETURN_IF_ERROR(sqlite_detail::RegisterSearchFunctions(store->reader_));
   return store;
 }
 
@@ -364,7 +369,7 @@ Result<IngestOutcome> SqliteStore::IngestBatches(const std::vector<protocol::Bat
   std::lock_guard lock(writer_mu_);
   Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(writer_);
   if (!tx.ok()) return tx.status();
-  IngestRun run(writer_, *w_, now_ms);
+  IngestRun run(writer_, *w_, *pbx_, now_ms);
   for (const protocol::Batch& batch : batches) CCC_RETURN_IF_ERROR(run.Add(batch));
   CCC_RETURN_IF_ERROR(run.Finish());
   CCC_RETURN_IF_ERROR(tx->Commit());

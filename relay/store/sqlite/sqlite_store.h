@@ -13,6 +13,9 @@ namespace ccc::relay::store {
 namespace sqlite_detail {
 struct WriterStatements;
 struct ReaderStatements;
+class PbxIngest;
+class SqliteCallCursor;
+struct CallKey;
 }  // namespace sqlite_detail
 
 // The embedded SQLite backend of Store (one file, WAL).
@@ -62,13 +65,41 @@ class SqliteStore final : public Store {
   Result<uint64_t> ApplyRetention(const RetentionPolicy& policy, int64_t now_ms) override;
   bool Healthy() override;
 
+  // PBX data (issue 5; sqlite/call_queries.cc). Telephones and Accounts answer with one
+  // query over all devices. Calls and the cursor query each device by its (device,
+  // start_ms, call_id) key range and merge the devices' answers in memory: a page of a
+  // fleet costs devices x (offset + limit) rows at most, a cursor holds at most one chunk
+  // per device.
+  Result<TelephonePage> Telephones(const TelephoneQuery& query) override;
+  Result<AccountPage> Accounts(const AccountQuery& query) override;
+  Result<CallPage> Calls(const CallQuery& query) override;
+  Result<std::unique_ptr<CallCursor>> OpenCallCursor(const CallFilter& filter, bool descending,
+                                                     size_t chunk_rows) override;
+  // Chunks of 5,000 rows, each its own transaction under the writer lock.
+  Result<uint64_t> DeleteCallsBefore(const std::string& device, int64_t cutoff_ms) override;
+
  private:
+  friend class sqlite_detail::SqliteCallCursor;
+
   SqliteStore();
   Result<uint64_t> DeleteOlderThan(size_t table, int64_t cutoff_ms);
+  // Up to limit rows of one device matching filter, in the order of sort/descending,
+  // skipping offset rows, or (when after is set) only rows after that key. by_index: select
+  // the keys from the narrow calls_by_time index and read only those rows (pages, rare
+  // matches); else walk the table (dense reads such as an unfiltered export).
+  Result<std::vector<CallRow>> ReadDeviceCalls(const std::string& device, const CallFilter& filter,
+                                               CallSort sort, bool descending,
+                                               const sqlite_detail::CallKey* after, size_t offset,
+                                               size_t limit, bool by_index);
+  Result<uint64_t> CountDeviceCalls(const std::string& device, const CallFilter& filter,
+                                    uint64_t limit);
+  // Calls for one device sorted by time: the page and the total from one scan.
+  Result<CallPage> PageAndCountInOnePass(const std::string& device, const CallQuery& query);
 
   std::mutex writer_mu_;
   sqlite::Database writer_;
   std::unique_ptr<sqlite_detail::WriterStatements> w_;
+  std::unique_ptr<sqlite_detail::PbxIngest> pbx_;
 
   std::mutex reader_mu_;
   sqlite::Database reader_;
