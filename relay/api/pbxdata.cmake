@@ -20,6 +20,7 @@ if(CCC_BUILD_TESTS)
     ${CMAKE_CURRENT_LIST_DIR}/call_page_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/calls_csv_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/call_export_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/call_export_http_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/pbx_information_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/registration_handlers_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/licences_handlers_test.cc

@@ -259,8 +259,8 @@ struct FleetSystem {
 // The agent's last sysinfo report of a system's device (D3/D4 pages).
 struct DeviceReport {
   std::string serial;
-  std::string sysinfo_json;            // "{}" before the first report
-  std::optional<Ms> reported_ms;       // ts of the record that carried it; nullopt: none yet
+  std::string sysinfo_json;       // "{}" before the first report
+  std::optional<Ms> reported_ms;  // ts of the record that carried it; nullopt: none yet
 };
 
 // Call data retention of a company (FEATURES H1, issue 5): its call records are deleted

@@ -136,8 +136,7 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
 
   bool WaitForRoom(size_t max_queued_bytes, std::chrono::milliseconds timeout) override {
     std::unique_lock lock(mu_);
-    room_.wait_for(lock, timeout,
-                   [&] { return closed_ || queued_bytes_ <= max_queued_bytes; });
+    room_.wait_for(lock, timeout, [&] { return closed_ || queued_bytes_ <= max_queued_bytes; });
     return !closed_ && queued_bytes_ <= max_queued_bytes;
   }
 

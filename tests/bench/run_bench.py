@@ -588,7 +588,7 @@ class Bench:
         now_ms = int(time.time() * 1000)
         t0 = time.monotonic()
         try:
-            seeder = binary("ccc-seed-calls")  # store5's tool: the real ingest path
+            seeder = binary("ccc-seed-calls")  # through the real ingest path
         except FileNotFoundError:
             seeder = None
         if seeder is not None:

@@ -579,6 +579,7 @@ def open_stream(client: Portal, path: str, timeout: float = 10) -> tuple[int, ob
                 if not line:
                     break
                 first += line
+            response.close()
             return response.status, first, received
         text = response.read()
         status = response.status
