@@ -21,4 +21,10 @@ if(CCC_BUILD_TESTS)
   add_executable(pbx_simulator_benchmark ${CMAKE_CURRENT_LIST_DIR}/pbx_simulator_benchmark.cc)
   target_link_libraries(pbx_simulator_benchmark PRIVATE agent_core benchmark::benchmark)
   ccc_warnings(pbx_simulator_benchmark)
+
+  # Test tool: the simulator's calls as the agent would store them, so that integration
+  # tests know the expected calls independently of the agent (ccc-sim-calls --help).
+  add_executable(ccc-sim-calls ${CMAKE_CURRENT_LIST_DIR}/sim_calls_main.cc)
+  target_link_libraries(ccc-sim-calls PRIVATE agent_core CLI11::CLI11)
+  ccc_warnings(ccc-sim-calls)
 endif()
