@@ -154,7 +154,9 @@ int Run(const std::string& config_path) {
   services.now_ms = NowMs;
   // Live updates for portals (/api/v1/events). It polls the databases, so it also sees what
   // other relays and the admin CLI change. Set before the routes copy the services.
-  events::EventHub event_hub({}, **directory);
+  events::EventHubOptions event_options;
+  event_options.ingest_path = config.store_path;  // for "registrations" events
+  events::EventHub event_hub(event_options, **directory);
   if (Status status = event_hub.Start(); !status.ok()) {
     spdlog::error("{}", status.ToString());
     return admin::kExitFailure;

@@ -9,8 +9,10 @@ namespace ccc::relay::api {
 
 // GET /api/v1/events: server-sent events (text/event-stream) with live updates for the
 // caller's company: event types "systems", "groups", "authorisations", "users", "news",
-// data {"ids":[...]} or {} (relay/events/event_hub.h has the whole format), ": ping"
-// heartbeats. Authenticated like every GET (session cookie or Bearer token). Answers:
+// and "registrations" (telephones or accounts of systems the caller may read the
+// registration status of changed; at most one per system per 5 s), data {"ids":[...]} or {}
+// (relay/events/event_hub.h has the whole format), ": ping" heartbeats. Authenticated
+// like every GET (session cookie or Bearer token). Answers:
 //   200  the stream; it ends when the client leaves, the relay stops, or the credential
 //        ends (logout, session expiry, deleted token, disabled user)
 //   401  not_authenticated

@@ -6,7 +6,10 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <set>
+#include <unordered_set>
 #include <utility>
+
+#include "relay/policy/access_policy.h"
 
 namespace ccc::relay::events {
 namespace {
@@ -17,6 +20,16 @@ constexpr int64_t kAuditBatch = 1000;
 constexpr int kAuditBatchesPerPoll = 10;
 
 constexpr std::string_view kHeartbeat = ": ping\n\n";
+
+// Up to this many systems with a "registrations" event for one user in one poll: one access
+// check each; more: one list of every system the user reaches.
+constexpr size_t kSingleAccessChecks = 8;
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::optional<int64_t> ParseId(std::string_view text) {
   int64_t value = 0;
@@ -200,6 +213,16 @@ Status EventHub::Start() {
   }
   audit_cursor_ = *last;
   devices_ = std::move(devices);
+  throttles_.clear();
+  registrations_.reset();
+  if (!options_.ingest_path.empty()) {
+    registrations_ = std::make_unique<RegistrationWatch>(options_.ingest_path);
+    // Not fatal: the first poll that can read them takes them as the starting point.
+    if (Status status = registrations_->Baseline(); !status.ok()) {
+      registrations_failing_ = true;
+      spdlog::warn("events: cannot read the registration states yet: {}", status.ToString());
+    }
+  }
   {
     std::lock_guard lock(mu_);
     running_ = true;
@@ -329,6 +352,7 @@ void EventHub::Poll() {
   std::vector<int64_t> ended_users;
   TailAudit(changes, ended_users);
   DiffDevices(changes);
+  const DueSystems due = DueRegistrations(std::chrono::steady_clock::now());
   // Taken after reading: a stream attached while this poll read gets its changes too (a
   // stream gets "ready" when attached, and portals reload then, covering what came before).
   StreamList streams = AttachedStreams();
@@ -338,14 +362,25 @@ void EventHub::Poll() {
              ended_users.end();
     });
   }
-  if (changes.empty()) return;
-  std::map<int64_t, std::string> texts;  // per company
+  if (changes.empty() && due.empty()) return;
+  std::map<int64_t, std::string> texts;               // per company
+  std::map<int64_t, std::string> registration_texts;  // per user: depends on their roles
   for (const auto& [id, stream] : streams) {
     const int64_t company = stream->subscriber.company_id;
     auto text = texts.find(company);
     if (text == texts.end()) text = texts.emplace(company, changes.TextFor(company)).first;
-    if (text->second.empty()) continue;
-    if (!stream->sink->Send(text->second)) Drop(id);
+    std::string sent = text->second;
+    if (due.contains(company)) {
+      const int64_t user = stream->subscriber.user_id;
+      auto registrations = registration_texts.find(user);
+      if (registrations == registration_texts.end()) {
+        registrations =
+            registration_texts.emplace(user, RegistrationsText(company, user, due)).first;
+      }
+      sent += registrations->second;
+    }
+    if (sent.empty()) continue;
+    if (!stream->sink->Send(std::move(sent))) Drop(id);
   }
 }
 
@@ -374,7 +409,8 @@ Status EventHub::SnapshotDevices(DeviceStates* devices) {
   if (!listed.ok()) return listed.status();
   devices->reserve(listed->size());
   for (const directory::SystemDevice& device : *listed) {
-    devices->emplace(device.system_id, DeviceState{device.company_id, Fingerprint(device)});
+    devices->emplace(device.system_id,
+                     DeviceState{device.company_id, device.serial, Fingerprint(device)});
   }
   return Status::Ok();
 }
@@ -400,6 +436,102 @@ void EventHub::DiffDevices(ChangeSet& changes) {
     if (!current.contains(system)) changes.Add({kSystemsEvent, state.company_id, system});
   }
   devices_ = std::move(current);
+}
+
+EventHub::DueSystems EventHub::DueRegistrations(std::chrono::steady_clock::time_point now) {
+  DueSystems due;
+  if (!registrations_) return due;
+  Result<std::vector<std::string>> changed = registrations_->Changed();
+  if (!changed.ok()) {
+    // The watch keeps what it saw: these changes are reported once it reads again.
+    if (!std::exchange(registrations_failing_, true)) {
+      spdlog::warn("events: cannot read the registration states: {}", changed.status().ToString());
+    }
+  } else {
+    if (std::exchange(registrations_failing_, false)) {
+      spdlog::info("events: the registration states answer again");
+    }
+    if (!changed->empty()) {
+      std::unordered_map<std::string_view, int64_t> system_of;  // by serial
+      system_of.reserve(devices_.size());
+      for (const auto& [system, state] : devices_) system_of.emplace(state.serial, system);
+      for (const std::string& device : *changed) {
+        auto found = system_of.find(device);
+        // Not (or no longer) the device of a system: nobody to tell.
+        if (found == system_of.end()) continue;
+        auto [throttle, inserted] = throttles_.try_emplace(found->second);
+        if (inserted) throttle->second.last_sent = now - options_.registrations_interval;
+        throttle->second.company_id = devices_.at(found->second).company_id;
+        throttle->second.pending = true;
+      }
+    }
+  }
+  for (auto it = throttles_.begin(); it != throttles_.end();) {
+    Throttle& throttle = it->second;
+    const bool interval_over = now - throttle.last_sent >= options_.registrations_interval;
+    if (!interval_over) {
+      ++it;
+    } else if (throttle.pending) {
+      due[throttle.company_id].push_back(it->first);
+      throttle.pending = false;
+      throttle.last_sent = now;
+      ++it;
+    } else {
+      it = throttles_.erase(it);  // quiet for a whole interval: the next change goes at once
+    }
+  }
+  for (auto& [company, systems] : due) std::sort(systems.begin(), systems.end());
+  return due;
+}
+
+Result<std::vector<int64_t>> EventHub::ReadableRegistrations(int64_t company_id, int64_t user_id,
+                                                             const std::vector<int64_t>& systems) {
+  const policy::UserFacts user{user_id, company_id, false};
+  std::vector<int64_t> readable;
+  if (systems.size() <= kSingleAccessChecks) {
+    for (int64_t system : systems) {
+      Result<std::optional<policy::AccessFacts>> facts = directory_.LoadAccessFacts(user, system);
+      if (!facts.ok()) return facts.status();
+      if (facts->has_value() &&
+          policy::Decide(**facts, policy::Action::kReadRegistrationStatus).allowed()) {
+        readable.push_back(system);
+      }
+    }
+    return readable;
+  }
+  Result<std::vector<directory::FleetSystem>> fleet =
+      directory_.ListFleetSystems(user, std::nullopt, SystemNowMs());
+  if (!fleet.ok()) return fleet.status();
+  const std::unordered_set<int64_t> wanted(systems.begin(), systems.end());
+  for (const directory::FleetSystem& system : *fleet) {
+    if (wanted.contains(system.id) &&
+        policy::Decide(system.facts, policy::Action::kReadRegistrationStatus).allowed()) {
+      readable.push_back(system.id);
+    }
+  }
+  std::sort(readable.begin(), readable.end());
+  return readable;
+}
+
+std::string EventHub::RegistrationsText(int64_t company_id, int64_t user_id,
+                                        const DueSystems& due) {
+  auto systems = due.find(company_id);
+  if (systems == due.end()) return {};
+  Result<std::vector<int64_t>> readable =
+      ReadableRegistrations(company_id, user_id, systems->second);
+  if (!readable.ok()) {
+    // Never sent without the check; the portal still shows the change on its next reload.
+    if (!std::exchange(access_failing_, true)) {
+      spdlog::warn("events: cannot check who may read registrations, events left out: {}",
+                   readable.status().ToString());
+    }
+    return {};
+  }
+  if (std::exchange(access_failing_, false)) spdlog::info("events: access checks answer again");
+  if (readable->empty()) return {};
+  std::optional<std::vector<int64_t>> ids;
+  if (readable->size() <= options_.max_ids) ids = std::move(*readable);
+  return FormatEvent(kRegistrationsEvent, ids);
 }
 
 void EventHub::CheckSessions(const StreamList& streams,

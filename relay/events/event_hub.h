@@ -18,6 +18,7 @@
 
 #include "common/status/status.h"
 #include "relay/directory/directory.h"
+#include "relay/events/registration_watch.h"
 #include "relay/http/stream_sink.h"
 
 // Live updates for the portal (GET /api/v1/events, server-sent events).
@@ -28,9 +29,15 @@
 //   - relay.db's devices table (joined to the systems by serial), diffed per system: online
 //     flips, (re-)registration and new sysinfo (model, firmware, opt-ins, ...). last_seen
 //     alone is no change.
+//   - relay.db's registration_state (registration_watch.h): a system's telephones or
+//     provider accounts changed. Such a "registrations" event goes only to streams whose
+//     user may read the system's registration status (policy::Action::
+//     kReadRegistrationStatus, decided when it is sent), and at most once per system per
+//     registrations_interval: a change within the interval after the last event is sent
+//     when the interval has passed (coalesced with any others), never dropped.
 // Each poll coalesces what it saw into at most one event per type and company, carrying the
-// ids of the changed objects (type "systems": system ids, "groups": group ids,
-// "authorisations": authorisation ids, "users": user ids, "news": news ids) when known and
+// ids of the changed objects (type "systems" and "registrations": system ids, "groups": group
+// ids, "authorisations": authorisation ids, "users": user ids, "news": news ids) when known and
 // no more than max_ids of them; otherwise the event has no ids and means "reload them all".
 //
 // Wire format of one event (text/event-stream):
@@ -47,6 +54,7 @@ inline constexpr std::string_view kGroupsEvent = "groups";
 inline constexpr std::string_view kAuthorisationsEvent = "authorisations";
 inline constexpr std::string_view kUsersEvent = "users";
 inline constexpr std::string_view kNewsEvent = "news";
+inline constexpr std::string_view kRegistrationsEvent = "registrations";
 
 // One change seen in a source.
 struct Change {
@@ -74,6 +82,11 @@ struct EventHubOptions {
   size_t max_streams_per_user = 8;
   size_t max_streams = 2000;
   size_t max_ids = 100;  // more changed objects of one type: the event carries no ids
+  // relay.db, for "registrations" events; empty: the hub sends none.
+  std::string ingest_path;
+  // At most one "registrations" event per system per this; zero: every poll that saw a
+  // change sends one.
+  std::chrono::milliseconds registrations_interval{5'000};
 };
 
 // Who a stream is for.
@@ -120,9 +133,10 @@ class EventHub {
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
 
-  // Takes the current end of the audit log and the current devices as the starting point
-  // (nothing earlier is reported) and starts polling. Unavailable when the databases do not
-  // answer.
+  // Takes the current end of the audit log, the current devices and registration states as
+  // the starting point (nothing earlier is reported) and starts polling. Unavailable when
+  // the directory does not answer (relay.db's registration states are read again until
+  // they answer).
   Status Start();
   // Stops polling and closes every stream. Idempotent.
   void Stop();
@@ -157,10 +171,21 @@ class EventHub {
   void DiffDevices(ChangeSet& changes);
   struct DeviceState {
     int64_t company_id = 0;
+    std::string serial;
     std::string fingerprint;
   };
   using DeviceStates = std::unordered_map<int64_t, DeviceState>;  // by system id
   Status SnapshotDevices(DeviceStates* devices);
+
+  // "registrations" events due now, per company: the systems whose change is reported.
+  using DueSystems = std::map<int64_t, std::vector<int64_t>>;
+  DueSystems DueRegistrations(std::chrono::steady_clock::time_point now);
+  // Of `systems` (all of company_id), those user_id may read the registration status of,
+  // ascending.
+  Result<std::vector<int64_t>> ReadableRegistrations(int64_t company_id, int64_t user_id,
+                                                     const std::vector<int64_t>& systems);
+  // The "registrations" event text for one stream; "" when it may read none of them.
+  std::string RegistrationsText(int64_t company_id, int64_t user_id, const DueSystems& due);
 
   const EventHubOptions options_;
   directory::Directory& directory_;
@@ -176,8 +201,17 @@ class EventHub {
   // Poller thread only (and Start before it runs).
   int64_t audit_cursor_ = 0;
   DeviceStates devices_;
-  bool audit_failing_ = false;    // logged once per outage
-  bool devices_failing_ = false;  // logged once per outage
+  bool audit_failing_ = false;                        // logged once per outage
+  bool devices_failing_ = false;                      // logged once per outage
+  std::unique_ptr<RegistrationWatch> registrations_;  // null without ingest_path
+  bool registrations_failing_ = false;                // logged once per outage
+  bool access_failing_ = false;                       // logged once per outage
+  struct Throttle {
+    int64_t company_id = 0;
+    std::chrono::steady_clock::time_point last_sent;
+    bool pending = false;  // changed since last_sent; sent when the interval has passed
+  };
+  std::unordered_map<int64_t, Throttle> throttles_;  // by system id
 };
 
 }  // namespace ccc::relay::events

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <regex>
@@ -16,6 +17,7 @@
 
 #include "common/sqlite/sqlite_db.h"
 #include "relay/directory/directory_test_util.h"
+#include "relay/store/pbx_test_bodies.h"
 #include "relay/store/store.h"
 
 namespace ccc::relay::events {
@@ -23,8 +25,32 @@ namespace {
 
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 
 constexpr auto kDeadline = 5s;
+
+using ChunkMatcher = std::function<bool(const std::string&)>;
+
+// A chunk with a "registrations" event naming `id`: alone or with other systems of the
+// same poll.
+ChunkMatcher RegistrationsNaming(int64_t id) {
+  return [id](const std::string& chunk) {
+    static const std::regex kEvent(R"(event: registrations\ndata: \{"ids":\[([0-9,]*)\]\})");
+    for (std::sregex_iterator it(chunk.begin(), chunk.end(), kEvent), end; it != end; ++it) {
+      std::stringstream list((*it)[1].str());
+      for (std::string item; std::getline(list, item, ',');) {
+        if (item == std::to_string(id)) return true;
+      }
+    }
+    return false;
+  };
+}
+
+ChunkMatcher Containing(std::string needle) {
+  return [needle = std::move(needle)](const std::string& chunk) {
+    return chunk.find(needle) != std::string::npos;
+  };
+}
 
 // A stream end that records what it is sent, as the HTTP server's sink would carry it.
 class RecordingSink : public http::StreamSink {
@@ -33,6 +59,7 @@ class RecordingSink : public http::StreamSink {
     std::lock_guard lock(mu_);
     if (closed_ || refusing_) return false;
     text_ += chunk;
+    arrivals_.emplace_back(Clock::now(), std::move(chunk));
     changed_.notify_all();
     return true;
   }
@@ -59,6 +86,19 @@ class RecordingSink : public http::StreamSink {
                              [&] { return text_.find(needle) != std::string::npos; });
   }
 
+  // True once `count` chunks for which `matches` holds arrived.
+  bool WaitForCount(const ChunkMatcher& matches, size_t count) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, kDeadline,
+                             [&] { return ArrivalsLocked(matches).size() >= count; });
+  }
+
+  // When each chunk for which `matches` holds arrived, in order.
+  std::vector<Clock::time_point> Arrivals(const ChunkMatcher& matches) const {
+    std::lock_guard lock(mu_);
+    return ArrivalsLocked(matches);
+  }
+
   bool WaitClosed() {
     std::unique_lock lock(mu_);
     return changed_.wait_for(lock, kDeadline, [&] { return closed_; });
@@ -72,13 +112,26 @@ class RecordingSink : public http::StreamSink {
  private:
   mutable std::mutex mu_;
   std::condition_variable changed_;
+  std::vector<Clock::time_point> ArrivalsLocked(const ChunkMatcher& matches) const {
+    std::vector<Clock::time_point> times;
+    for (const auto& [at, chunk] : arrivals_) {
+      if (matches(chunk)) times.push_back(at);
+    }
+    return times;
+  }
+
   std::string text_;
+  std::vector<std::pair<Clock::time_point, std::string>> arrivals_;
   bool closed_ = false;
   bool refusing_ = false;
 };
 
 std::string SystemsEvent(int64_t id) {
   return "event: systems\ndata: {\"ids\":[" + std::to_string(id) + "]}\n\n";
+}
+
+std::string RegistrationsEvent(int64_t id) {
+  return "event: registrations\ndata: {\"ids\":[" + std::to_string(id) + "]}\n\n";
 }
 
 // True when some "ids" list in the stream names `id`.
@@ -125,7 +178,35 @@ class EventHubTest : public directory::testutil::DirectoryTest {
   EventHubOptions FastOptions() {
     EventHubOptions options;
     options.poll_interval = 20ms;
+    options.ingest_path = Options().ingest_path;
+    options.registrations_interval = 0ms;  // the throttle test sets its own
     return options;
+  }
+
+  // A system of company A owned by user A whose device is paired (in the ingest allow-list).
+  int64_t MakePairedSystem(const std::string& serial) {
+    const int64_t system = MakeSystem(company_a_, user_a_, serial);
+    Status registered = store_->RegisterDevice(serial, kNow);
+    EXPECT_TRUE(registered.ok()) << registered.ToString();
+    return system;
+  }
+
+  // One "registrations" record of the device, ingested as the relay's pipeline does (its
+  // own seq per call, ts = kNow + seq seconds).
+  void ReportRegistrations(const std::string& serial, bool snapshot,
+                           const std::vector<store::TelephoneRow>& telephones) {
+    const uint64_t seq = ++registration_seq_;
+    protocol::Batch batch;
+    batch.device = serial;
+    batch.stream = "registrations";
+    batch.epoch = 1;
+    batch.range_lo = batch.range_hi = seq;
+    batch.sent_ms = kNow;
+    batch.records.push_back({seq, kNow + static_cast<int64_t>(seq) * 1000,
+                             store::testing::RegistrationBody(snapshot, telephones, {})});
+    auto outcome = store_->IngestBatches({batch}, kNow);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+    ASSERT_EQ(outcome->records_stored, 1u);
   }
 
   void StartHub(EventHubOptions options) {
@@ -193,6 +274,7 @@ class EventHubTest : public directory::testutil::DirectoryTest {
 
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<EventHub> hub_;
+  uint64_t registration_seq_ = 0;
   int64_t company_a_ = 0;
   int64_t company_b_ = 0;
   int64_t user_a_ = 0;
@@ -381,6 +463,114 @@ TEST_F(EventHubTest, ANewLastSeenAloneIsNoEvent) {
   const int64_t marker = MakeSystem(company_a_, user_a_);
   ASSERT_TRUE(sink->WaitFor(SystemsEvent(marker))) << sink->text();
   EXPECT_FALSE(NamesId(sink->text(), system)) << sink->text();
+}
+
+TEST_F(EventHubTest, ChangedTelephonesAreARegistrationsEventNamingTheSystem) {
+  const int64_t system = MakePairedSystem("PBX-REG-1");
+  StartHub(FastOptions());
+  auto sink = Subscribe(company_a_, user_a_);
+  ReportRegistrations("PBX-REG-1", true, {store::testing::DeskPhone(1)});
+  ASSERT_TRUE(sink->WaitFor(RegistrationsEvent(system))) << sink->text();
+  ReportRegistrations("PBX-REG-1", false, {store::testing::DeskPhone(1, "unknown")});
+  EXPECT_TRUE(sink->WaitForCount(RegistrationsNaming(system), 2)) << sink->text();
+}
+
+TEST_F(EventHubTest, ARegistrationReportThatChangesNothingIsNoEvent) {
+  const int64_t system = MakePairedSystem("PBX-REG-SAME");
+  StartHub(FastOptions());
+  auto sink = Subscribe(company_a_, user_a_);
+  ReportRegistrations("PBX-REG-SAME", true, {store::testing::DeskPhone(1)});
+  ASSERT_TRUE(sink->WaitFor(RegistrationsEvent(system))) << sink->text();
+  // The periodic snapshot repeating what the relay has.
+  ReportRegistrations("PBX-REG-SAME", true, {store::testing::DeskPhone(1)});
+  const int64_t marker = MakeSystem(company_a_, user_a_);
+  ASSERT_TRUE(sink->WaitFor(SystemsEvent(marker))) << sink->text();
+  EXPECT_EQ(sink->Arrivals(Containing("event: registrations")).size(), 1u) << sink->text();
+}
+
+TEST_F(EventHubTest, RegistrationsChangesBeforeTheStartAreNotReported) {
+  const int64_t system = MakePairedSystem("PBX-REG-EARLY");
+  ReportRegistrations("PBX-REG-EARLY", true, {store::testing::DeskPhone(1)});
+  StartHub(FastOptions());
+  auto sink = Subscribe(company_a_, user_a_);
+  const int64_t marker = MakeSystem(company_a_, user_a_);
+  ASSERT_TRUE(sink->WaitFor(SystemsEvent(marker))) << sink->text();
+  EXPECT_THAT(sink->text(), ::testing::Not(HasSubstr(RegistrationsEvent(system))));
+}
+
+TEST_F(EventHubTest, AnotherCompanyGetsNoRegistrationsEvent) {
+  const int64_t system = MakePairedSystem("PBX-REG-2");
+  StartHub(FastOptions());
+  auto sink_a = Subscribe(company_a_, user_a_);
+  auto sink_b = Subscribe(company_b_, user_b_);
+  ReportRegistrations("PBX-REG-2", true, {store::testing::DeskPhone(1)});
+  ASSERT_TRUE(sink_a->WaitFor(RegistrationsEvent(system))) << sink_a->text();
+  WaitForMarkerInB(sink_b);
+  EXPECT_THAT(sink_b->text(), ::testing::Not(HasSubstr("event: registrations"))) << sink_b->text();
+}
+
+TEST_F(EventHubTest, AUserWithoutARoleOnTheSystemGetsNoRegistrationsEvent) {
+  const int64_t system = MakePairedSystem("PBX-REG-3");
+  const int64_t colleague = MakeUser(company_a_, "colleague@example.com", true);
+  StartHub(FastOptions());
+  auto owner = Subscribe(company_a_, user_a_);
+  auto without_role = Subscribe(company_a_, colleague);
+  ReportRegistrations("PBX-REG-3", true, {store::testing::DeskPhone(1)});
+  ASSERT_TRUE(owner->WaitFor(RegistrationsEvent(system))) << owner->text();
+  // A later change the colleague does get: everything of the earlier poll has arrived.
+  const int64_t marker = MakeSystem(company_a_, colleague);
+  ASSERT_TRUE(without_role->WaitFor(SystemsEvent(marker))) << without_role->text();
+  EXPECT_THAT(without_role->text(), ::testing::Not(HasSubstr("event: registrations")))
+      << without_role->text();
+}
+
+TEST_F(EventHubTest, AUserGrantedAnyRoleOnTheSystemGetsTheRegistrationsEvent) {
+  const int64_t system = MakePairedSystem("PBX-REG-4");
+  const int64_t colleague = MakeUser(company_a_);
+  auto granted = dir().UpsertAuthorisation(colleague, system, {policy::Role::kBackup}, user_a_,
+                                           kNow, ActorFor(user_a_));
+  ASSERT_TRUE(granted.ok()) << granted.status().ToString();
+  StartHub(FastOptions());
+  auto sink = Subscribe(company_a_, colleague);
+  ReportRegistrations("PBX-REG-4", true, {store::testing::DeskPhone(1)});
+  EXPECT_TRUE(sink->WaitFor(RegistrationsEvent(system))) << sink->text();
+}
+
+TEST_F(EventHubTest, ASystemGetsAtMostOneRegistrationsEventPerInterval) {
+  constexpr auto kInterval = 1s;
+  const int64_t system = MakePairedSystem("PBX-REG-5");
+  const int64_t other = MakePairedSystem("PBX-REG-6");
+  EventHubOptions options = FastOptions();
+  options.registrations_interval = kInterval;
+  StartHub(options);
+  auto sink = Subscribe(company_a_, user_a_);
+  ReportRegistrations("PBX-REG-5", true, {store::testing::DeskPhone(1)});
+  ASSERT_TRUE(sink->WaitFor(RegistrationsEvent(system))) << sink->text();
+  // Two more changes within the interval, and one of another system, which is not held back.
+  ReportRegistrations("PBX-REG-5", false, {store::testing::DeskPhone(2)});
+  ReportRegistrations("PBX-REG-6", true, {store::testing::DeskPhone(1)});
+  ReportRegistrations("PBX-REG-5", false, {store::testing::DeskPhone(3)});
+  ASSERT_TRUE(sink->WaitForCount(RegistrationsNaming(other), 1)) << sink->text();
+  // Held back, not dropped: one event when the interval is over.
+  ASSERT_TRUE(sink->WaitForCount(RegistrationsNaming(system), 2)) << sink->text();
+  const std::vector<Clock::time_point> sent = sink->Arrivals(RegistrationsNaming(system));
+  ASSERT_EQ(sent.size(), 2u) << sink->text();
+  // The hub takes its clock before the access check and the send: a little slack.
+  EXPECT_GE(sent[1] - sent[0], kInterval - 100ms);
+  EXPECT_LT(sink->Arrivals(RegistrationsNaming(other))[0], sent[1])
+      << "another system's change waited for the first system's interval";
+}
+
+TEST_F(EventHubTest, WithoutTheIngestDatabaseThereAreNoRegistrationsEvents) {
+  MakePairedSystem("PBX-REG-7");
+  EventHubOptions options = FastOptions();
+  options.ingest_path.clear();
+  StartHub(options);
+  auto sink = Subscribe(company_a_, user_a_);
+  ReportRegistrations("PBX-REG-7", true, {store::testing::DeskPhone(1)});
+  const int64_t marker = MakeSystem(company_a_, user_a_);
+  ASSERT_TRUE(sink->WaitFor(SystemsEvent(marker))) << sink->text();
+  EXPECT_THAT(sink->text(), ::testing::Not(HasSubstr("event: registrations"))) << sink->text();
 }
 
 TEST_F(EventHubTest, NewsReachesEveryCompany) {

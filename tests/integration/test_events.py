@@ -1,9 +1,12 @@
 """Live updates (issue 4): GET /api/v1/events against the real relay, broker and agent. A
 logged-in portal client keeps the stream open; a system created through the API, an agent
 paired with its code and that agent coming online each arrive as a "systems" event naming
-the system within 2 s; operator news arrives as "news" in every company; a user of another
-company receives nothing of the first company's changes; logging out ends the stream; a
-user gets at most 8 streams (relay/events/event_hub.h, relay/api/event_handlers.h).
+the system within 2 s; the agent's first telephones and accounts arrive as a "registrations"
+event naming the system within 2 s of the relay storing them, for the system's owner only
+(not for an administrator of the company without a role on it, nor for another company);
+operator news arrives as "news" in every company; a user of another company receives
+nothing of the first company's changes; logging out ends the stream; a user gets at most 8
+streams (relay/events/event_hub.h, relay/api/event_handlers.h).
 """
 import http.client
 import json
@@ -21,6 +24,7 @@ COMPANY = "Events GmbH"
 OTHER_COMPANY = "Events Other AG"
 EMAIL = "owner@events.test"
 OTHER_EMAIL = "other@events-other.test"
+ADMIN_EMAIL = "admin@events.test"
 PASSWORD = "events-password-1"
 EVENT_DEADLINE_S = 2.0  # the issue: a change shows without reload, quickly
 ONLINE_DEADLINE_S = 30
@@ -201,6 +205,55 @@ def test_pairing_and_coming_online_arrive_as_systems_events(site, streams):
     online = time.monotonic()
     arrived, _, _ = stream.wait_event(names_system(system["id"]), EVENT_DEADLINE_S, after=seen)
     assert arrived - online <= EVENT_DEADLINE_S
+
+
+def names_registrations_of(system_id: int):
+    """Matches a "registrations" event naming the system (or naming none: reload all)."""
+    def matches(kind: str, data: dict) -> bool:
+        return kind == "registrations" and ("ids" not in data or system_id in data["ids"])
+    return matches
+
+
+def test_an_agents_first_registrations_arrive_for_readers_of_the_system_only(site, streams):
+    site.relay.admin("user", "create", "--company", COMPANY, "--email", ADMIN_EMAIL,
+                     "--password", PASSWORD, "--admin")
+    admin = Portal(site.relay.url)
+    admin.login(ADMIN_EMAIL, PASSWORD)
+    owner_stream = ready(streams(site.portal))
+    admin_stream = ready(streams(admin))
+    theirs = ready(streams(site.other))
+    system = site.portal.create_system("Registrations live", "PBX-LIVE003")
+    agent = site.agent("registrations", "PBX-LIVE003")
+    result = pair(agent, system["confirmation_code"]["code"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    agent.start()  # sends its first registrations snapshot at start
+    telephones = f"/api/v1/systems/{system['id']}/telephones"
+
+    def stored() -> bool:
+        status, body = site.portal.call("GET", telephones)
+        assert status == 200, body
+        return body["updated_at"] is not None and body["total"] > 0
+    wait_for(stored, ONLINE_DEADLINE_S, interval=0.05,
+             what="the relay stores the agent's telephones")
+    stored_at = time.monotonic()
+    arrived, _, data = owner_stream.wait_event(names_registrations_of(system["id"]),
+                                               EVENT_DEADLINE_S)
+    assert arrived - stored_at <= EVENT_DEADLINE_S
+    assert data == {"ids": [system["id"]]}, data
+
+    # Later changes, each waited for in its stream: whatever the relay would have sent there
+    # about the registrations has arrived by then.
+    marker = site.other.create_system("Their marker", "PBX-THEIRS03")
+    theirs.wait_event(names_system(marker["id"]), EVENT_DEADLINE_S)
+    # A company administrator sees the company's systems only through roles: not this one.
+    status, body = admin.call("GET", f"/api/v1/systems/{system['id']}")
+    assert status == 404, body
+    own = admin.create_system("Admin marker", "PBX-ADMIN003")
+    admin_stream.wait_event(names_system(own["id"]), EVENT_DEADLINE_S)
+    for stream in (theirs, admin_stream):
+        kinds = [kind for _, kind, _ in stream.snapshot()]
+        assert "registrations" not in kinds, stream.snapshot()
 
 
 def test_news_reaches_every_company(site, streams):

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { createCoalescer, EVENT_TYPES } from "./serverEvents";
+import { createCoalescer, EVENT_TYPES, invalidateFor } from "./serverEvents";
 
 export type LiveStatus = "connecting" | "open" | "reconnecting";
 
@@ -15,9 +15,7 @@ export function useServerEvents(enabled: boolean): LiveStatus {
     if (!enabled || typeof EventSource === "undefined") return;
     const source = new EventSource("/api/v1/events");
     let wasOpen = false;
-    const invalidate = createCoalescer((types) => {
-      for (const type of types) void client.invalidateQueries({ queryKey: [type] });
-    }, 150);
+    const invalidate = createCoalescer((types) => void invalidateFor(client, types), 150);
     for (const type of EVENT_TYPES) source.addEventListener(type, () => invalidate(type));
     source.onopen = () => {
       if (wasOpen) for (const type of EVENT_TYPES) invalidate(type);
