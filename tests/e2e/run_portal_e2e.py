@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Browser tests of the portal against the real thing (issue 4): starts Mosquitto (mutual
 TLS, device listener, dynamic security), ccc-relay serving the built portal, two companies
-with users and a few systems, prepares unpaired agent folders for simulated PBXs, then runs
-`playwright test` in relay/web (headless Debian chromium) and exits with its status.
+with users and a few systems, prepares unpaired agent folders for simulated PBXs, pairs one
+more system whose agent delivers call data (issue 5), then runs `playwright test` in
+relay/web (headless Debian chromium) and exits with its status.
 
 The specs (relay/web/e2e/) read everything they need from the fixture file named by
 $E2E_FIXTURE (written here; see write_fixture) plus $PORTAL_URL and $SCREENSHOT_DIR. They
@@ -31,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "util"))
 
 from harness.pki import Pki  # noqa: E402
-from harness.site import Portal, Site  # noqa: E402
+from harness.site import Portal, Site, pair  # noqa: E402
 
 WEB_DIR = REPO / "relay" / "web"
 PASSWORD = "e2e-portal-password-1"
@@ -42,6 +43,10 @@ MONITOR = {"email": "monitor@nordlicht.test", "name": "Max Monitor", "password":
 MEMBER = {"email": "member@nordlicht.test", "name": "Mia Member", "password": PASSWORD}
 OTHER_COMPANY = "Südwind Systems AG"
 OTHER = {"email": "owner@suedwind.test", "name": "Otto Other", "password": PASSWORD}
+# The call data story (e2e/calls.spec.ts): the spec grants Call data to one of them and
+# Monitoring to the other on the calls system; they hold no other role anywhere.
+CALLS_USER = {"email": "calls@nordlicht.test", "name": "Carla Calls", "password": PASSWORD}
+WATCHER = {"email": "watcher@nordlicht.test", "name": "Walt Watcher", "password": PASSWORD}
 
 # Systems that exist before the browser arrives: material for filtering and sorting, one of
 # them owned by the monitor user (someone else's system as the admin sees it).
@@ -54,6 +59,13 @@ SEED_SYSTEMS = [
 OTHER_SYSTEMS = [("Südwind headquarters", "E2E-SUED-01")]
 # Simulated PBXs with unpaired agent folders; the specs pair them with codes read on screen.
 AGENT_SERIALS = ["E2E-PAIR-01", "E2E-PAIR-02", "E2E-PAIR-03"]
+# A system paired here, before the browser arrives, whose agent delivers a few days of call
+# history at once and keeps making calls; maintenance runs, so call data may be read.
+CALLS_SYSTEM = ("Call centre", "E2E-CALLS-01")
+# Three days of history: the spec's period is the whole day before yesterday (UTC), always
+# inside it. 120 calls in the busiest hour: some hundred calls on a weekday, a few per hour
+# at night, so that newer calls keep coming (the spec's sign that the period is complete).
+CALLS_SOURCE = {"history_days": 3, "calls_per_hour": 120, "calls_interval": "200ms"}
 
 PLAYWRIGHT_TIMEOUT_S = 300
 
@@ -96,7 +108,7 @@ def start_site(work: Path, web_root: Path) -> tuple[Site, dict]:
                                  "relay": {"log_level": "info"}})
     site.start()
     admin = site.relay.admin
-    for user in (MONITOR, MEMBER):
+    for user in (MONITOR, MEMBER, CALLS_USER, WATCHER):
         admin("user", "create", "--company", COMPANY, "--email", user["email"],
               "--name", user["name"], "--password", user["password"])
     admin("company", "create", OTHER_COMPANY)
@@ -120,7 +132,27 @@ def start_site(work: Path, web_root: Path) -> tuple[Site, dict]:
         agent = site.agent(serial, serial, cert_cn="ccc-relay", monitoring=True)
         agents.append({"serial": serial, "config": str(agent.conf_path),
                        "dir": str(agent.dir), "log": str(agent.dir / "ccc-agent.log")})
-    return site, {"seeded": seeded, "others": others, "agents": agents}
+    return site, {"seeded": seeded, "others": others, "agents": agents,
+                  "calls_system": pair_calls_system(site)}
+
+
+def pair_calls_system(site: Site) -> dict:
+    """Creates CALLS_SYSTEM as the admin, starts its maintenance, pairs its agent with the
+    confirmation code and starts it (Site.stop() stops it). Call history reaches the relay
+    while the first specs run; calls.spec.ts waits for what it needs."""
+    name, serial = CALLS_SYSTEM
+    system = create(site.portal, name, serial)
+    until = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
+    site.relay.admin("system", "maintenance", "--serial", serial, "--until", until)
+    agent = site.agent(serial, serial, cert_cn="ccc-relay", monitoring=True)
+    agent.settings["source"].update(CALLS_SOURCE)
+    agent.write_config()
+    paired = pair(agent, system["confirmation_code"]["code"])
+    if paired.returncode != 0:
+        raise RuntimeError(f"ccc-agent pair for {serial}: {paired.returncode} "
+                           f"{paired.stdout}{paired.stderr}")
+    agent.start()
+    return {"id": system["id"], "name": name, "serial": serial}
 
 
 def write_fixture(path: Path, site: Site, made: dict, screenshots: Path, pid_file: Path,
@@ -130,10 +162,12 @@ def write_fixture(path: Path, site: Site, made: dict, screenshots: Path, pid_fil
         "portal_url": site.relay.url,
         "company": COMPANY,
         "other_company": OTHER_COMPANY,
-        "users": {"admin": ADMIN, "monitor": MONITOR, "member": MEMBER, "other": OTHER},
+        "users": {"admin": ADMIN, "monitor": MONITOR, "member": MEMBER, "other": OTHER,
+                  "calls": CALLS_USER, "watcher": WATCHER},
         "seeded_systems": [dict(strip(s), created_by=s["created_by"]) for s in made["seeded"]],
         "other_company_systems": [strip(s) for s in made["others"]],
         "agents": made["agents"],
+        "calls_system": made["calls_system"],
         "agent_binary": str(Path(os.environ["CCC_BIN_DIR"]) / "ccc-agent"),
         "relay_binary": str(Path(os.environ["CCC_BIN_DIR"]) / "ccc-relay"),
         "relay_config": str(site.relay.conf_path),

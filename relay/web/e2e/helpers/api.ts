@@ -1,5 +1,5 @@
 import { request, type APIRequestContext } from "@playwright/test";
-import type { Authorisation, Group, GroupMember, Page, System } from "../../src/api/types";
+import type { Authorisation, Group, GroupMember, Page, Role, System } from "../../src/api/types";
 import { fixture, type User } from "./fixture";
 
 // The relay API as one user sees it, beside the browser: to check outcomes on the server
@@ -60,6 +60,32 @@ export class Api {
 
   async groupMembers(id: number): Promise<GroupMember[]> {
     return (await this.get<Page<GroupMember>>(`/groups/${id}/members?limit=100`)).body.items;
+  }
+
+  // A response as bytes (CSV exports), with its headers.
+  async raw(path: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+    const response = await this.context.get(`/api/v1${path}`);
+    return { status: response.status(), headers: response.headers(), body: await response.body() };
+  }
+
+  async userId(email: string): Promise<number> {
+    const { status, body } = await this.get<Page<{ id: number; email: string }>>(`/users?limit=100&q=${encodeURIComponent(email)}`);
+    const user = body.items?.find((u) => u.email === email);
+    if (status !== 200 || !user) throw new Error(`GET /users?q=${email}: ${status}, not found`);
+    return user.id;
+  }
+
+  // Grants `roles` on a system to the user with that e-mail (the caller must be allowed to).
+  async grant(email: string, systemId: number, roles: Role[]): Promise<Authorisation> {
+    const userId = await this.userId(email);
+    const { status, body } = await this.send<Authorisation>("POST", "/authorisations", { user_id: userId, system_id: systemId, roles });
+    if (status !== 201) throw new Error(`POST /authorisations for ${email}: ${status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  async setLanguage(language: "en" | "de"): Promise<void> {
+    const { status, body } = await this.send("PATCH", "/session", { language });
+    if (status !== 200) throw new Error(`PATCH /session language=${language}: ${status} ${JSON.stringify(body)}`);
   }
 
   async dispose(): Promise<void> {

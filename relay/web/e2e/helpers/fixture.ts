@@ -24,10 +24,14 @@ export interface Fixture {
   portal_url: string;
   company: string;
   other_company: string;
-  users: { admin: User; monitor: User; member: User; other: User };
+  // calls and watcher hold no role until e2e/calls.spec.ts grants them one on calls_system.
+  users: { admin: User; monitor: User; member: User; other: User; calls: User; watcher: User };
   seeded_systems: (SystemRef & { created_by: "admin" | "monitor" })[];
   other_company_systems: SystemRef[];
   agents: AgentFolder[];
+  // Paired by the launcher with maintenance running; its agent delivers three days of call
+  // history and keeps making calls.
+  calls_system: SystemRef;
   agent_binary: string;
   relay_binary: string;
   relay_config: string;
