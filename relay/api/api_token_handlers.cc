@@ -63,6 +63,12 @@ http::Response ListTokens(const ApiServices& services, const http::Request& requ
 
 http::Response CreateToken(const ApiServices& services, const http::Request& request,
                            const Caller& caller) {
+  // A leaked token must not be able to mint its own successors: new tokens need a person
+  // signed in (a session), so revoking every token really ends a script's access.
+  if (caller.via_api_token) {
+    return http::JsonError(403, "session_required",
+                           "API tokens can only be created from a signed-in session");
+  }
   auto input = JsonInput::Parse(request);
   if (!input.ok()) return input.error();
   auto name = input->String("name", {.max_chars = kMaxTokenNameChars});

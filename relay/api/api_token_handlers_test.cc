@@ -58,6 +58,17 @@ TEST_F(ApiTokenApi, CreatedTokenAuthenticatesAsTheUser) {
   EXPECT_EQ(response.status, 200);
 }
 
+TEST_F(ApiTokenApi, ATokenCannotCreateAnotherToken) {
+  std::string token(Body(Create(R"({"name":"script"})")).at("token").as_string());
+  http::Response response =
+      env_.Call(Method::kPost, "/api/v1/api-tokens", R"({"name":"more"})", {.bearer = token});
+  EXPECT_EQ(response.status, 403);
+  EXPECT_EQ(ErrorCode(response), "session_required");
+  auto tokens = env_.directory().ListApiTokens(user_);
+  ASSERT_TRUE(tokens.ok());
+  EXPECT_EQ(tokens->size(), 1u);
+}
+
 TEST_F(ApiTokenApi, StoresOnlyTheDigest) {
   std::string token(Body(Create(R"({"name":"script"})")).at("token").as_string());
   auto by_plain = env_.directory().FindApiTokenByDigest(token);

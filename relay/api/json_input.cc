@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <utility>
 
+#include "relay/api/duplicate_keys.h"
+
 namespace ccc::relay::api {
 namespace {
 
@@ -83,6 +85,11 @@ JsonInput::Parsed JsonInput::Parse(const http::Request& request) {
   }
   if (!value.is_object()) {
     parsed.failure = http::JsonError(400, "invalid_body", "the body must be a JSON object");
+    return parsed;
+  }
+  if (auto name = FirstDuplicateKey(request.body, kMaxDepth)) {
+    parsed.failure =
+        http::JsonError(400, "duplicate_field", "field '" + *name + "' appears more than once");
     return parsed;
   }
   parsed.input.emplace(std::move(value.as_object()));

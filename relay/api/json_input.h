@@ -23,6 +23,7 @@
 //   415 unsupported_media_type  Content-Type is not application/json (a body is present)
 //   400 malformed_json          not parseable, or nesting deeper than 32
 //   400 invalid_body            not a JSON object
+//   400 duplicate_field         a member name appears twice in one object (at any depth)
 //   400 missing_field           a required field is absent (or null)
 //   400 invalid_field           wrong type, out of range, not one of the allowed values,
 //                               empty where min_chars > 0, control characters in text

@@ -81,6 +81,14 @@ TEST(JsonInputParse, RefusesNestingDeeperThan32) {
   EXPECT_EQ(ErrorCode(parsed.error()), "malformed_json");
 }
 
+TEST(JsonInputParse, RefusesADuplicatedFieldNamingIt) {
+  auto parsed = JsonInput::Parse(JsonRequest(R"({"name":"a","role":"x","role":"y"})"));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().status, 400);
+  EXPECT_EQ(ErrorCode(parsed.error()), "duplicate_field");
+  EXPECT_EQ(ErrorMessage(parsed.error()), "field 'role' appears more than once");
+}
+
 TEST(JsonInputParse, RefusesABodyThatIsNotAnObject) {
   auto parsed = JsonInput::Parse(JsonRequest("[1,2]"));
   ASSERT_FALSE(parsed.ok());

@@ -282,6 +282,17 @@ def test_an_unknown_field_is_400_unknown_field(world, endpoint):
                                    "unknown_field", endpoint.op)
 
 
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.required],
+                         ids=[i for e, i in zip(ENDPOINTS, ENDPOINT_IDS) if e.required])
+def test_a_field_given_twice_is_400_duplicate_field(world, endpoint):
+    # Parsers disagree on which of two equal names wins; the relay takes neither.
+    body = endpoint.valid(world)
+    name = endpoint.required[0]
+    raw = json.dumps(body)[:-1] + ", " + json.dumps(name) + ": " + json.dumps(body[name]) + "}"
+    refused_and_nothing_stored(world, lambda: endpoint.send(world, raw=raw.encode()), 400,
+                               "duplicate_field", endpoint.op)
+
+
 @pytest.mark.parametrize(
     "endpoint,field_name",
     [pytest.param(e, f, id=f"{e.method} {e.template}-{f}") for e in ENDPOINTS
