@@ -20,6 +20,7 @@
 #include "agent/pairing/unpair_command.h"
 #include "agent/sources/host/host_sampler.h"
 #include "agent/sources/simulator/pbx_simulator.h"
+#include "agent/sources/simulator/simulator_options.h"
 #include "agent/status/status_report.h"
 #include "agent/uplink/mqtt_publisher.h"
 #include "common/logging/logging.h"
@@ -159,9 +160,7 @@ int RunAgent(const AgentConfig& config) {
   ccc::agent::uplink::MqttPublisher publisher(mqtt);
 
   ccc::agent::sources::HostSampler sampler;
-  ccc::agent::sources::PbxSimulator simulator(
-      {config.source.serial, config.source.model, config.source.firmware, config.source.seed,
-       config.source.phones, config.source.history_days, config.source.calls_per_hour});
+  ccc::agent::sources::PbxSimulator simulator(ccc::agent::sources::SimulatorOptionsFrom(config));
 
   ccc::agent::AgentOptions options;
   options.device_id = config.agent.device_id;

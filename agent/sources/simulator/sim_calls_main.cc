@@ -25,6 +25,7 @@
 #include "agent/collect/call_body.h"
 #include "agent/config/agent_config.h"
 #include "agent/sources/simulator/pbx_simulator.h"
+#include "agent/sources/simulator/simulator_options.h"
 #include "common/config/config_reader.h"
 
 namespace {
@@ -65,18 +66,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // The same [source] fields agent/main.cc builds the agent's simulator from; a field added
-  // to PbxSimulatorOptions must be passed in both places (named here, so none is misplaced).
   std::unique_ptr<ccc::agent::sources::PbxSimulator> simulator;
   try {
     simulator = std::make_unique<ccc::agent::sources::PbxSimulator>(
-        ccc::agent::sources::PbxSimulatorOptions{.serial = config.source.serial,
-                                                 .model = config.source.model,
-                                                 .firmware = config.source.firmware,
-                                                 .seed = config.source.seed,
-                                                 .phones = config.source.phones,
-                                                 .history_days = config.source.history_days,
-                                                 .calls_per_hour = config.source.calls_per_hour});
+        ccc::agent::sources::SimulatorOptionsFrom(config));
   } catch (const std::invalid_argument& e) {
     std::cerr << "ccc-sim-calls: " << e.what() << "\n";
     return 2;

@@ -6,6 +6,7 @@ target_sources(agent_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/sim_calls.cc
   ${CMAKE_CURRENT_LIST_DIR}/sim_fleet.cc
   ${CMAKE_CURRENT_LIST_DIR}/sim_status.cc
+  ${CMAKE_CURRENT_LIST_DIR}/simulator_options.cc
 )
 
 if(CCC_BUILD_TESTS)
