@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "agent/sources/pbx_source.h"
+#include "common/protocol/pbx_wire.h"
 #include "relay/api/api_context.h"
 #include "relay/api/list_query.h"
 #include "relay/api/pbxdata_scope.h"
@@ -13,7 +13,7 @@
 namespace ccc::relay::api {
 namespace {
 
-namespace src = ccc::agent::sources;
+namespace wire = ccc::protocol;
 
 http::Response Invalid(const std::string& message) {
   return http::JsonError(400, "invalid_parameter", message);
@@ -64,13 +64,9 @@ std::optional<std::string> WireValue(const http::Request& request, std::string_v
                                      std::optional<http::Response>* failure) {
   std::optional<std::string> value = QueryParam(request, name);
   if (!value) return std::nullopt;
-  if (!src::FromWire<E>(*value)) {
-    std::string names;
-    for (std::string_view n : src::WireNames<E>::kNames) {
-      if (!names.empty()) names += ", ";
-      names += n;
-    }
-    *failure = Invalid("parameter '" + std::string(name) + "' must be one of: " + names);
+  if (!wire::FromWire<E>(*value)) {
+    *failure =
+        Invalid("parameter '" + std::string(name) + "' must be one of: " + wire::WireNameList<E>());
   }
   return value;
 }
@@ -197,9 +193,9 @@ ParsedCallRequest ParseCallRequest(const http::Request& request, CallEndpoint en
   }
 
   std::optional<http::Response> failure;
-  out.filter.result = WireValue<src::CallResult>(request, "result", &failure);
+  out.filter.result = WireValue<wire::CallResult>(request, "result", &failure);
   if (!failure)
-    out.filter.direction = WireValue<src::CallDirection>(request, "direction", &failure);
+    out.filter.direction = WireValue<wire::CallDirection>(request, "direction", &failure);
   if (failure) {
     ParsedCallRequest parsed;
     parsed.failure = std::move(failure);

@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "agent/sources/pbx_source.h"
+#include "common/protocol/pbx_wire.h"
 #include "relay/api/handler_support.h"
 #include "relay/api/list_query.h"
 #include "relay/api/pbxdata_scope.h"
@@ -18,7 +18,7 @@ namespace ccc::relay::api {
 namespace {
 
 namespace json = boost::json;
-namespace src = ccc::agent::sources;
+namespace wire = ccc::protocol;
 using http::Method;
 using http::Request;
 using http::Response;
@@ -28,7 +28,7 @@ struct TelephoneList {
   using Row = store::TelephoneRow;
   using Query = store::TelephoneQuery;
   using Sort = store::TelephoneSort;
-  using StatusEnum = src::TelephoneStatus;
+  using StatusEnum = wire::TelephoneStatus;
   static constexpr bool kHasKind = true;
   static std::vector<std::pair<std::string_view, Sort>> SortKeys() {
     return {{"name", Sort::kName},     {"extension", Sort::kExtension}, {"kind", Sort::kKind},
@@ -54,7 +54,7 @@ struct AccountList {
   using Row = store::AccountRow;
   using Query = store::AccountQuery;
   using Sort = store::AccountSort;
-  using StatusEnum = src::AccountStatus;
+  using StatusEnum = wire::AccountStatus;
   static constexpr bool kHasKind = false;
   static std::vector<std::pair<std::string_view, Sort>> SortKeys() {
     return {{"name", Sort::kName},
@@ -79,16 +79,6 @@ Response Invalid(const std::string& message) {
   return http::JsonError(400, "invalid_parameter", message);
 }
 
-template <typename E>
-std::string NamesOf() {
-  std::string names;
-  for (std::string_view n : src::WireNames<E>::kNames) {
-    if (!names.empty()) names += ", ";
-    names += n;
-  }
-  return names;
-}
-
 // The query, or the 400 to answer.
 template <typename List>
 std::variant<typename List::Query, Response> ParseQuery(const Request& request, bool fleet) {
@@ -111,15 +101,17 @@ std::variant<typename List::Query, Response> ParseQuery(const Request& request, 
     if (key == parsed.query->sort) query.sort = sort;
   }
   if (std::optional<std::string> status = QueryParam(request, "status")) {
-    if (!src::FromWire<typename List::StatusEnum>(*status)) {
-      return Invalid("parameter 'status' must be one of: " + NamesOf<typename List::StatusEnum>());
+    if (!wire::FromWire<typename List::StatusEnum>(*status)) {
+      return Invalid("parameter 'status' must be one of: " +
+                     wire::WireNameList<typename List::StatusEnum>());
     }
     query.status = std::move(*status);
   }
   if constexpr (List::kHasKind) {
     if (std::optional<std::string> kind = QueryParam(request, "kind")) {
-      if (!src::FromWire<src::TelephoneKind>(*kind)) {
-        return Invalid("parameter 'kind' must be one of: " + NamesOf<src::TelephoneKind>());
+      if (!wire::FromWire<wire::TelephoneKind>(*kind)) {
+        return Invalid("parameter 'kind' must be one of: " +
+                       wire::WireNameList<wire::TelephoneKind>());
       }
       query.kind = std::move(*kind);
     }

@@ -6,14 +6,14 @@
 #include <optional>
 #include <utility>
 
-// The agent's enums own the wire names; the relay checks against the same table.
-#include "agent/sources/pbx_source.h"
+// The agent writes these bodies with the same wire-name tables, so they are checked alike.
+#include "common/protocol/pbx_wire.h"
 
 namespace ccc::relay::store {
 namespace {
 
 namespace json = boost::json;
-namespace src = ccc::agent::sources;
+namespace wire = ccc::protocol;
 
 constexpr int64_t kMaxCallId = (int64_t{1} << 53) - 1;
 
@@ -40,7 +40,7 @@ Status RequiredText(const json::object& o, std::string_view key, std::string& ou
 template <typename E>
 Status RequiredWireName(const json::object& o, std::string_view key, std::string& out) {
   CCC_RETURN_IF_ERROR(RequiredText(o, key, out));
-  if (!src::FromWire<E>(out)) return Invalid(std::string(key) + " '" + out + "' is not known");
+  if (!wire::FromWire<E>(out)) return Invalid(std::string(key) + " '" + out + "' is not known");
   return Status::Ok();
 }
 
@@ -75,8 +75,8 @@ Status ParseTelephone(const json::value& v, TelephoneRow& t) {
   if (!v.is_object()) return Invalid("a telephone must be an object");
   const json::object& o = v.get_object();
   CCC_RETURN_IF_ERROR(RequiredText(o, "id", t.id));
-  CCC_RETURN_IF_ERROR(RequiredWireName<src::TelephoneKind>(o, "kind", t.kind));
-  CCC_RETURN_IF_ERROR(RequiredWireName<src::TelephoneStatus>(o, "status", t.status));
+  CCC_RETURN_IF_ERROR(RequiredWireName<wire::TelephoneKind>(o, "kind", t.kind));
+  CCC_RETURN_IF_ERROR(RequiredWireName<wire::TelephoneStatus>(o, "status", t.status));
   CCC_RETURN_IF_ERROR(OptionalText(o, "name", t.name));
   CCC_RETURN_IF_ERROR(OptionalText(o, "extension", t.extension));
   CCC_RETURN_IF_ERROR(OptionalText(o, "dect_base_id", t.dect_base_id));
@@ -88,7 +88,7 @@ Status ParseAccount(const json::value& v, AccountRow& a) {
   if (!v.is_object()) return Invalid("an account must be an object");
   const json::object& o = v.get_object();
   CCC_RETURN_IF_ERROR(RequiredText(o, "id", a.id));
-  CCC_RETURN_IF_ERROR(RequiredWireName<src::AccountStatus>(o, "status", a.status));
+  CCC_RETURN_IF_ERROR(RequiredWireName<wire::AccountStatus>(o, "status", a.status));
   CCC_RETURN_IF_ERROR(OptionalText(o, "name", a.name));
   CCC_RETURN_IF_ERROR(OptionalText(o, "provider", a.provider));
   CCC_RETURN_IF_ERROR(OptionalText(o, "number", a.number));
@@ -169,8 +169,8 @@ Result<CallRow> ParseCallRecord(std::string_view body) {
       RequiredInt(o, "start_ms", 0, std::numeric_limits<int64_t>::max(), c.start_ms));
   CCC_RETURN_IF_ERROR(
       RequiredInt(o, "duration_s", 0, std::numeric_limits<int32_t>::max(), c.duration_s));
-  CCC_RETURN_IF_ERROR(RequiredWireName<src::CallDirection>(o, "direction", c.direction));
-  CCC_RETURN_IF_ERROR(RequiredWireName<src::CallResult>(o, "result", c.result));
+  CCC_RETURN_IF_ERROR(RequiredWireName<wire::CallDirection>(o, "direction", c.direction));
+  CCC_RETURN_IF_ERROR(RequiredWireName<wire::CallResult>(o, "result", c.result));
   CCC_RETURN_IF_ERROR(OptionalText(o, "external_number", c.external_number));
   CCC_RETURN_IF_ERROR(OptionalText(o, "external_name", c.external_name));
   CCC_RETURN_IF_ERROR(OptionalText(o, "billing_number", c.billing_number));
