@@ -5,8 +5,18 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <string>
 
 namespace ccc::relay::api {
+namespace {
+
+std::string LabelOf(const CallExportJob& job) {
+  if (!job.label.empty()) return job.label;
+  if (job.filter.devices.size() == 1) return "calls export of " + job.filter.devices.front();
+  return "calls export of " + std::to_string(job.filter.devices.size()) + " systems";
+}
+
+}  // namespace
 
 // Shared with the slots, which may outlive the exporter (held by a response not yet sent).
 struct CallExporter::State {
@@ -38,7 +48,11 @@ CallExporter::~CallExporter() {
     dropped.swap(state_->tasks);
   }
   state_->wake.notify_all();
-  for (Task& task : dropped) task.sink->Close();
+  // Their heads are sent: an empty body must not pass for "no calls".
+  for (Task& task : dropped) {
+    spdlog::warn("{}: not run, the relay is stopping", LabelOf(task.job));
+    task.sink->Abort();
+  }
   // Running exports see `stopping` at their next chunk.
   for (std::thread& worker : workers_) worker.join();
   // `dropped` releases its slots here, before state_ could go.
@@ -61,7 +75,8 @@ void CallExporter::Start(std::shared_ptr<Slot> slot, CallExportJob job,
     }
   }
   if (sink) {
-    sink->Close();
+    spdlog::warn("calls export: not run, the relay is stopping");
+    sink->Abort();
     return;
   }
   state_->wake.notify_one();
@@ -82,12 +97,16 @@ void CallExporter::WorkerLoop() {
       task = std::move(state_->tasks.front());
       state_->tasks.pop_front();
     }
-    Run(task);
+    const bool complete = Run(task);
     // The slot goes first: a client that reads to the end may ask for the next export at
     // once.
     std::shared_ptr<http::StreamSink> sink = std::move(task.sink);
     task = Task();
-    sink->Close();
+    if (complete) {
+      sink->Close();
+    } else {
+      sink->Abort();
+    }
   }
 }
 
@@ -104,8 +123,9 @@ bool CallExporter::Flush(http::StreamSink& sink, std::string* buffer) {
   return true;
 }
 
-void CallExporter::Run(Task& task) {
+bool CallExporter::Run(Task& task) {
   const CallExportJob& job = task.job;
+  const std::string label = LabelOf(job);
   http::StreamSink& sink = *task.sink;
   const CallsCsvWriter writer(job.language, job.with_system);
   std::string buffer;
@@ -114,17 +134,18 @@ void CallExporter::Run(Task& task) {
 
   auto cursor = store_->OpenCallCursor(job.filter, job.descending, options_.rows_per_read);
   if (!cursor.ok()) {
-    spdlog::error("calls export: cannot read calls: {}", cursor.status().ToString());
-    return;
+    spdlog::error("{}: cannot read calls, the download is aborted: {}", label,
+                  cursor.status().ToString());
+    return false;
   }
   std::vector<store::CallRow> rows;
   uint64_t written = 0;
   for (;;) {
     Result<bool> more = (*cursor)->Next(&rows);
     if (!more.ok()) {
-      spdlog::error("calls export: reading calls failed after {} rows: {}", written,
-                    more.status().ToString());
-      return;
+      spdlog::error("{}: reading calls failed after {} rows, the download is aborted: {}", label,
+                    written, more.status().ToString());
+      return false;
     }
     if (!*more) break;
     for (const store::CallRow& call : rows) {
@@ -135,16 +156,20 @@ void CallExporter::Run(Task& task) {
       }
       writer.AppendRow(call, name, call.device, &buffer);
       if (buffer.size() >= options_.chunk_bytes && !Flush(sink, &buffer)) {
-        spdlog::info("calls export: the client stopped reading after {} rows; export ended",
-                     written);
-        return;
+        spdlog::info(
+            "{}: ended after {} rows (the client stopped reading or left, or the relay "
+            "is stopping)",
+            label, written);
+        return false;
       }
     }
     written += rows.size();
   }
   if (!Flush(sink, &buffer)) {
-    spdlog::info("calls export: the client went away before the end ({} rows)", written);
+    spdlog::info("{}: the client went away before the end ({} rows)", label, written);
+    return false;
   }
+  return true;
 }
 
 }  // namespace ccc::relay::api

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -23,8 +24,11 @@
 // (StreamSink::WaitForRoom). A client that stops reading therefore holds at most
 // max_queued_bytes + chunk_bytes; once the server drops it (stream_write_timeout) or
 // nothing moved for `stall_timeout`, the export ends, its cursor and worker are freed.
-// A database error mid-way ends the stream early (the status line was sent already); it
-// is logged.
+// An export that cannot finish (a database error mid-way, a client that stopped reading,
+// the exporter shutting down) ends with StreamSink::Abort: the "200" was sent already, so
+// the only honest signal left is a body without its end, which clients report as an
+// incomplete transfer instead of a complete but truncated file. Failures are logged with
+// the export's label and the rows sent so far.
 //
 // Thread-safe. The destructor ends running exports at their next chunk and joins the
 // workers; the store must outlive the exporter.
@@ -46,6 +50,9 @@ struct CallExportJob {
   bool with_system = false;  // fleet: name and serial columns first
   // Device (serial) -> system name, for the system columns.
   std::unordered_map<std::string, std::string> system_names;
+  // Names the export in log lines (e.g. who asked, and the audit row's target); empty: a
+  // label made of the devices.
+  std::string label;
 };
 
 class CallExporter {
@@ -75,7 +82,8 @@ class CallExporter {
   std::shared_ptr<Slot> TryReserve();
 
   // Queues the export for a worker; returns at once (callable from StreamStart). The slot
-  // is held until the export finished. The sink is closed at the end.
+  // is held until the export finished. The sink is closed at the end, or aborted when the
+  // export could not finish.
   void Start(std::shared_ptr<Slot> slot, CallExportJob job, std::shared_ptr<http::StreamSink> sink);
 
   // Slots held now (reserved or exporting).
@@ -89,7 +97,8 @@ class CallExporter {
   };
 
   void WorkerLoop();
-  void Run(Task& task);
+  // True when every row was sent (the body may be ended); false when it was cut short.
+  bool Run(Task& task);
   // Sends `buffer` once the sink has room; false when the export must end.
   bool Flush(http::StreamSink& sink, std::string* buffer);
 

@@ -1,5 +1,6 @@
 // The CSV export through the real HttpServer, seen from a raw socket: backpressure
-// (StreamSink::WaitForRoom) and what happens to a client that stops reading.
+// (StreamSink::WaitForRoom), what happens to a client that stops reading, and a database
+// error in the middle of an export (StreamSink::Abort).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -8,15 +9,22 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "relay/api/pbxdata_handlers.h"
 #include "relay/api/pbxdata_test_support.h"
 #include "relay/http/http_server.h"
+#include "relay/store/store.h"
 
 namespace ccc::relay::api {
 namespace {
@@ -26,6 +34,139 @@ using testing::PbxDataEnv;
 
 constexpr char kSerial[] = "PBX-HTTP-1";
 constexpr uint64_t kCalls = 60'000;  // ~7 MB of CSV: more than the socket buffers hold
+
+// A chunked body (RFC 9112 7.1; the server sends no extensions or trailers) taken apart:
+// its data, and whether the last chunk ended it, as an HTTP client decides whether a
+// download is complete.
+struct Dechunked {
+  std::string data;
+  bool complete = false;
+  bool malformed = false;
+};
+
+Dechunked Dechunk(std::string_view body) {
+  Dechunked out;
+  for (;;) {
+    const size_t line_end = body.find("\r\n");
+    if (line_end == std::string_view::npos) return out;  // cut short
+    const std::string size_text(body.substr(0, line_end));
+    char* end = nullptr;
+    const size_t size = std::strtoul(size_text.c_str(), &end, 16);
+    if (size_text.empty() || end != size_text.c_str() + size_text.size()) {
+      out.malformed = true;
+      return out;
+    }
+    body.remove_prefix(line_end + 2);
+    if (size == 0) {
+      out.complete = body == "\r\n";
+      out.malformed = !out.complete;
+      return out;
+    }
+    if (body.size() < size + 2) return out;  // cut short
+    if (body.substr(size, 2) != "\r\n") {
+      out.malformed = true;
+      return out;
+    }
+    out.data += body.substr(0, size);
+    body.remove_prefix(size + 2);
+  }
+}
+
+size_t CountLines(std::string_view csv) {
+  size_t lines = 0;
+  for (size_t at = 0; (at = csv.find("\r\n", at)) != std::string_view::npos; at += 2) ++lines;
+  return lines;
+}
+
+// The real store, except that its call cursors fail after `good_reads` reads: a database
+// that breaks in the middle of an export.
+class FailingCursorStore : public store::Store {
+ public:
+  FailingCursorStore(store::Store* inner, int good_reads)
+      : inner_(inner), good_reads_(good_reads) {}
+
+  Result<store::IngestOutcome> IngestBatches(const std::vector<protocol::Batch>& batches,
+                                             int64_t now_ms) override {
+    return inner_->IngestBatches(batches, now_ms);
+  }
+  Status SetPresence(const std::string& device, bool online, int64_t now_ms) override {
+    return inner_->SetPresence(device, online, now_ms);
+  }
+  Status RegisterDevice(const std::string& device, int64_t now_ms) override {
+    return inner_->RegisterDevice(device, now_ms);
+  }
+  Status RemoveDevice(const std::string& device) override { return inner_->RemoveDevice(device); }
+  Result<std::optional<store::Device>> FindDevice(const std::string& device) override {
+    return inner_->FindDevice(device);
+  }
+  Result<std::vector<store::Device>> ListDevices() override { return inner_->ListDevices(); }
+  Result<std::vector<store::RollupPoint>> Samples(const std::string& device, store::Resolution res,
+                                                  int64_t from_ms, int64_t to_ms) override {
+    return inner_->Samples(device, res, from_ms, to_ms);
+  }
+  Result<std::vector<store::StoredRecord>> Records(const std::string& device,
+                                                   const std::string& stream, uint64_t after_seq,
+                                                   size_t limit) override {
+    return inner_->Records(device, stream, after_seq, limit);
+  }
+  Result<uint64_t> CountRecords(const std::string& device, const std::string& stream) override {
+    return inner_->CountRecords(device, stream);
+  }
+  Result<uint64_t> CountSamples(const std::string& device) override {
+    return inner_->CountSamples(device);
+  }
+  Result<uint64_t> ApplyRetention(const store::RetentionPolicy& policy, int64_t now_ms) override {
+    return inner_->ApplyRetention(policy, now_ms);
+  }
+  bool Healthy() override { return inner_->Healthy(); }
+  Result<store::TelephonePage> Telephones(const store::TelephoneQuery& query) override {
+    return inner_->Telephones(query);
+  }
+  Result<store::AccountPage> Accounts(const store::AccountQuery& query) override {
+    return inner_->Accounts(query);
+  }
+  Result<store::CallPage> Calls(const store::CallQuery& query) override {
+    return inner_->Calls(query);
+  }
+  Result<uint64_t> DeleteCallsBefore(const std::string& device, int64_t cutoff_ms) override {
+    return inner_->DeleteCallsBefore(device, cutoff_ms);
+  }
+
+  Result<std::unique_ptr<store::CallCursor>> OpenCallCursor(const store::CallFilter& filter,
+                                                            bool descending,
+                                                            size_t chunk_rows) override {
+    auto cursor = inner_->OpenCallCursor(filter, descending, chunk_rows);
+    if (!cursor.ok()) return cursor.status();
+    return std::unique_ptr<store::CallCursor>(
+        std::make_unique<Cursor>(std::move(*cursor), good_reads_, &failures_));
+  }
+
+  int failures() const { return failures_.load(); }
+
+ private:
+  class Cursor : public store::CallCursor {
+   public:
+    Cursor(std::unique_ptr<store::CallCursor> inner, int good_reads, std::atomic<int>* failures)
+        : inner_(std::move(inner)), reads_left_(good_reads), failures_(failures) {}
+    Result<bool> Next(std::vector<store::CallRow>* out) override {
+      if (reads_left_-- <= 0) {
+        ++*failures_;
+        out->clear();
+        return Internal("disk I/O error (injected by the test)");
+      }
+      return inner_->Next(out);
+    }
+
+   private:
+    std::unique_ptr<store::CallCursor> inner_;
+    int reads_left_;
+    std::atomic<int>* failures_;
+  };
+
+  store::Store* const inner_;
+  const int good_reads_;
+  std::atomic<int> failures_{0};
+};
 
 // Sends one request and reads with deadlines.
 class Client {
@@ -127,13 +268,42 @@ TEST_F(CallExportHttpTest, ASlowReaderStillGetsEveryRowOnce) {
   ASSERT_NE(body, std::string::npos);
   EXPECT_EQ(client.received.rfind("HTTP/1.1 200", 0), 0u);
   EXPECT_NE(client.received.find("gespr_dat.csv"), std::string::npos);
-  size_t rows = 0;
-  for (size_t at = body + 4; (at = client.received.find("\r\n", at)) != std::string::npos;
-       at += 2) {
-    ++rows;
-  }
-  EXPECT_EQ(rows, kCalls + 1);  // the header row and every call
-  EXPECT_NE(client.received.find("\r\n60000,"), std::string::npos);
+  const Dechunked csv = Dechunk(std::string_view(client.received).substr(body + 4));
+  EXPECT_FALSE(csv.malformed);
+  EXPECT_TRUE(csv.complete) << "a finished export ends with the last chunk";
+  EXPECT_EQ(CountLines(csv.data), kCalls + 1);  // the header row and every call
+  EXPECT_NE(csv.data.find("\r\n60000,"), std::string::npos);
+}
+
+// The status line said 200 long before the error, so the body must not end as if it were
+// all: the client has to see an incomplete transfer, not a clean but truncated file.
+TEST_F(CallExportHttpTest, ADatabaseErrorMidwayLeavesTheDownloadVisiblyIncomplete) {
+  // Three reads of 2000 rows succeed (several 64 KiB chunks are sent), the fourth fails.
+  FailingCursorStore failing(pbx.env.services().store, /*good_reads=*/3);
+  ApiServices services = pbx.env.services();
+  services.store = &failing;
+  http::Router router;
+  AddPbxDataRoutes(router, services, OneExport());
+  http::HttpServerOptions options;
+  options.port = 0;
+  http::HttpServer server(options, router);
+  ASSERT_TRUE(server.Start().ok());
+
+  Client client(server.port(), 0);
+  ASSERT_TRUE(client.Get(target_, token_));
+  ASSERT_TRUE(client.Read(60s)) << "no end of file";
+  server.Stop();
+
+  EXPECT_EQ(failing.failures(), 1);
+  const size_t body = client.received.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(client.received.rfind("HTTP/1.1 200", 0), 0u);
+  const Dechunked csv = Dechunk(std::string_view(client.received).substr(body + 4));
+  EXPECT_FALSE(csv.malformed);
+  EXPECT_FALSE(csv.complete) << "the truncated export ended like a complete one";
+  const size_t lines = CountLines(csv.data);
+  EXPECT_GT(lines, 1u) << "rows before the error are still delivered";
+  EXPECT_LE(lines, 1u + 3 * 2000);
 }
 
 TEST_F(CallExportHttpTest, AClientThatStopsReadingIsDroppedAndFreesTheExport) {

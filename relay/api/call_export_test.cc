@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -19,6 +20,20 @@ using testing::RecordingSink;
 
 constexpr char kSerial[] = "PBX-EXPORT-1";
 constexpr auto kDeadline = std::chrono::seconds(30);
+
+// Tells an export that was cut short (Abort: the client must see an incomplete transfer)
+// from one that ended (Close).
+class EndRecordingSink : public RecordingSink {
+ public:
+  void Abort() override {
+    aborted_ = true;
+    RecordingSink::Close();
+  }
+  bool aborted() const { return aborted_; }
+
+ private:
+  std::atomic<bool> aborted_{false};
+};
 
 class CallExportTest : public ::testing::Test {
  protected:
@@ -123,6 +138,36 @@ TEST_F(CallExportTest, AClientThatReadsNothingEndsTheExportAndFreesItsSlot) {
   EXPECT_EQ(exporter.active(), 0u);
 }
 
+TEST_F(CallExportTest, AFinishedExportEndsTheBodyNormally) {
+  CallExporter exporter(pbx.env.services().store, SmallChunks());
+  auto sink = std::make_shared<EndRecordingSink>();
+  exporter.Start(exporter.TryReserve(), Job(), sink);
+  ASSERT_TRUE(sink->WaitClosed(kDeadline));
+  EXPECT_FALSE(sink->aborted());
+  EXPECT_EQ(RowIds(sink->body()).size(), kCalls);
+}
+
+TEST_F(CallExportTest, AnExportWithoutRowsStillEndsNormally) {
+  CallExporter exporter(pbx.env.services().store, SmallChunks());
+  auto sink = std::make_shared<EndRecordingSink>();
+  CallExportJob job = Job();
+  job.filter.from_ms = pbx.env.now_ms + 1;  // after every call
+  exporter.Start(exporter.TryReserve(), job, sink);
+  ASSERT_TRUE(sink->WaitClosed(kDeadline));
+  EXPECT_FALSE(sink->aborted());
+  EXPECT_TRUE(RowIds(sink->body()).empty());
+}
+
+// Backpressure gave up (stall_timeout): the rows not sent must not look like the end.
+TEST_F(CallExportTest, AnExportAClientStalledIsAbortedNotEnded) {
+  CallExporter exporter(pbx.env.services().store, SmallChunks());
+  auto sink = std::make_shared<EndRecordingSink>();
+  sink->stalled = true;
+  exporter.Start(exporter.TryReserve(), Job(), sink);
+  ASSERT_TRUE(sink->WaitClosed(kDeadline));
+  EXPECT_TRUE(sink->aborted());
+}
+
 TEST_F(CallExportTest, AClosedStreamStopsTheExport) {
   CallExporter exporter(pbx.env.services().store, SmallChunks());
   auto sink = std::make_shared<RecordingSink>();
@@ -149,8 +194,8 @@ TEST_F(CallExportTest, FleetRowsStartWithTheSystemsNameAndSerial) {
   EXPECT_EQ(body.substr(second_line, 30), "Head office,PBX-EXPORT-1,1,202");
 }
 
-TEST_F(CallExportTest, DestroyingTheExporterEndsAStalledExport) {
-  auto sink = std::make_shared<RecordingSink>();
+TEST_F(CallExportTest, DestroyingTheExporterAbortsAStalledExport) {
+  auto sink = std::make_shared<EndRecordingSink>();
   sink->stalled = true;
   {
     CallExportOptions options = SmallChunks();
@@ -159,6 +204,7 @@ TEST_F(CallExportTest, DestroyingTheExporterEndsAStalledExport) {
     exporter.Start(exporter.TryReserve(), Job(), sink);
   }
   EXPECT_TRUE(sink->closed());
+  EXPECT_TRUE(sink->aborted());
 }
 
 }  // namespace

@@ -113,6 +113,9 @@ Response Export(const ApiServices& services, const std::shared_ptr<CallExporter>
   job->language = CsvLanguageFor(caller.language);
   job->with_system = !path_system.has_value();
   for (const ScopedSystem& s : systems.systems()) job->system_names.emplace(s.serial, s.name);
+  // Log lines of a failed export name the same user and target as its audit row.
+  job->label = "calls export by " + caller.email + " of " +
+               (path_system ? "system " + std::to_string(*path_system) : std::string("fleet"));
 
   if (request.method != Method::kHead) {
     // Call data is personal data: who exported what is on record before the first byte.
@@ -139,7 +142,8 @@ Response Export(const ApiServices& services, const std::shared_ptr<CallExporter>
   std::weak_ptr<CallExporter> weak = exporter;
   response.stream = [weak, slot, job](std::shared_ptr<http::StreamSink> sink) {
     std::shared_ptr<CallExporter> live = weak.lock();
-    if (!live) return sink->Close();
+    // The relay is stopping: an empty body must not look like a complete, empty export.
+    if (!live) return sink->Abort();
     live->Start(slot, std::move(*job), std::move(sink));
   };
   return response;

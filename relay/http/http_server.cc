@@ -3,6 +3,7 @@
 
 #include "relay/http/http_server.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -69,14 +70,19 @@ std::string Lower(std::string_view text) {
 
 // One streaming response (Response::stream) after its request was read: owns the
 // connection, writes the head and then the queued chunks in order on the connection's
-// strand. A read stays pending only to notice the peer leaving. Owned jointly by its pending
-// operations and by whoever holds the sink; the server's registry keeps a weak reference.
+// strand. A read stays pending only to notice the peer leaving. The body of an HTTP/1.1
+// response is chunked, so that its end is explicit: a body cut short (Abort, a stalled or
+// overflowing peer, Stop) lacks the last chunk, and the client knows it is incomplete. Owned
+// jointly by its pending operations and by whoever holds the sink; the server's registry keeps a
+// weak reference.
 class StreamConnection : public StreamSink, public std::enable_shared_from_this<StreamConnection> {
  public:
-  StreamConnection(beast::tcp_stream stream, const HttpServerOptions& options)
+  // chunked: the head says "Transfer-Encoding: chunked" (else the close ends the body).
+  StreamConnection(beast::tcp_stream stream, const HttpServerOptions& options, bool chunked)
       : stream_(std::move(stream)),
         write_timeout_(options.stream_write_timeout),
         queue_limit_(options.stream_queue_limit),
+        chunked_(chunked),
         executor_(stream_->get_executor()) {}
 
   // On the strand: writes `head`, then hands the sink to `start` (empty: the head is all
@@ -87,9 +93,12 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
       writing_now_ = true;  // the head goes first; chunks queue behind it
     }
     stream_->expires_after(write_timeout_);
-    bhttp::async_write(*stream_, *head, [self = shared_from_this(), head](error_code ec, size_t) {
-      self->OnHeadWritten(ec);
-    });
+    // The head only: the body's chunks (and its end) are ours to write.
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*head);
+    bhttp::async_write_header(*stream_, *serializer,
+                              [self = shared_from_this(), head, serializer](error_code ec, size_t) {
+                                self->OnHeadWritten(ec);
+                              });
     if (!start) return Close();
     try {
       start(shared_from_this());
@@ -102,6 +111,7 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
   bool Send(std::string chunk) override {
     std::lock_guard lock(mu_);
     if (closed_) return false;
+    if (chunk.empty()) return true;  // an empty chunk would end a chunked body
     if (queued_bytes_ + chunk.size() > queue_limit_) {
       spdlog::warn("http stream: the peer does not keep up ({} bytes unsent), closing it",
                    queued_bytes_);
@@ -129,6 +139,18 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
     }
   }
 
+  void Abort() override {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    closed_ = true;
+    aborted_ = true;
+    room_.notify_all();
+    if (!writing_now_) {
+      writing_now_ = true;
+      PostLocked(&StreamConnection::Pump);
+    }
+  }
+
   bool closed() const override {
     std::lock_guard lock(mu_);
     return closed_;
@@ -143,7 +165,7 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
   // For HttpServer::Stop() once no thread runs the io_context: closes the connection at
   // once and lets go of everything that belongs to the io_context, so the sink may outlive
   // the server.
-  void Abort() {
+  void AbortForStop() {
     std::lock_guard lock(mu_);
     closed_ = true;
     room_.notify_all();
@@ -171,22 +193,38 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
   }
 
   // On the strand, by whoever set writing_now_: writes everything queued as one buffer, or
-  // gives the writer role back (closing the connection when Close() asked for it).
+  // gives the writer role back (ending the body and closing the connection when Close() or
+  // Abort() asked for it).
   void Pump() {
     bool finished = false;
+    bool aborted = false;
     {
       std::lock_guard lock(mu_);
       if (!stream_) return;
       if (queue_.empty()) {
-        writing_now_ = false;
         finished = closed_;
+        aborted = aborted_;
+        // Close() on a chunked body: the last chunk is one more write.
+        if (finished && !aborted && chunked_ && !end_written_) {
+          end_written_ = true;
+          write_buffer_ = "0\r\n\r\n";
+        } else {
+          writing_now_ = false;
+        }
       } else {
-        for (std::string& chunk : queue_) write_buffer_ += chunk;
+        for (std::string& chunk : queue_) {
+          writing_bytes_ += chunk.size();
+          if (chunked_) write_buffer_ += fmt::format("{:x}\r\n", chunk.size());
+          write_buffer_ += chunk;
+          if (chunked_) write_buffer_ += "\r\n";
+        }
         queue_.clear();
       }
     }
-    if (finished) return Terminate();
-    if (write_buffer_.empty()) return;
+    if (write_buffer_.empty()) {
+      if (finished) Disconnect(/*reset=*/aborted && !chunked_);
+      return;
+    }
     stream_->expires_after(write_timeout_);
     asio::async_write(*stream_, asio::buffer(write_buffer_),
                       [self = shared_from_this()](error_code ec, size_t) { self->OnWritten(ec); });
@@ -197,9 +235,10 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
     stream_->expires_never();
     {
       std::lock_guard lock(mu_);
-      queued_bytes_ -= write_buffer_.size();
+      queued_bytes_ -= writing_bytes_;
       room_.notify_all();
     }
+    writing_bytes_ = 0;
     write_buffer_.clear();
     Pump();
   }
@@ -215,7 +254,11 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
   }
 
   // On the strand: closes the connection; pending operations finish with errors.
-  void Terminate() {
+  void Terminate() { Disconnect(/*reset=*/false); }
+
+  // Terminate; with `reset`, by a TCP reset instead of an orderly shutdown: the only way to
+  // tell the client of a body delimited by the close that it is incomplete.
+  void Disconnect(bool reset) {
     {
       std::lock_guard lock(mu_);
       closed_ = true;
@@ -224,15 +267,21 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
       if (!stream_) return;
     }
     error_code ignored;
-    stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
+    if (reset) {
+      stream_->socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    } else {
+      stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
     stream_->socket().close(ignored);
   }
 
-  std::optional<beast::tcp_stream> stream_;  // strand only (Abort: no strand runs)
+  std::optional<beast::tcp_stream> stream_;  // strand only (AbortForStop: no strand runs)
   std::string write_buffer_;                 // strand only: the bytes being written
+  size_t writing_bytes_ = 0;                 // strand only: of those, chunk payload bytes
   std::array<char, 256> read_buffer_{};      // strand only
   const std::chrono::milliseconds write_timeout_;
   const size_t queue_limit_;
+  const bool chunked_;
 
   mutable std::mutex mu_;
   std::condition_variable room_;                   // queued_bytes_ fell or closed_ was set
@@ -241,6 +290,8 @@ class StreamConnection : public StreamSink, public std::enable_shared_from_this<
   size_t queued_bytes_ = 0;                        // guarded: queued plus being written
   bool writing_now_ = false;                       // guarded: a Pump is posted or a write runs
   bool closed_ = false;                            // guarded: Send refuses
+  bool aborted_ = false;                           // guarded: Abort() ended the stream
+  bool end_written_ = false;                       // guarded: the last chunk is queued
 };
 
 // The server's open streams, so Stop() can close them.
@@ -259,7 +310,7 @@ class StreamRegistry {
       streams.swap(streams_);
     }
     for (const auto& weak : streams) {
-      if (auto stream = weak.lock()) stream->Abort();
+      if (auto stream = weak.lock()) stream->AbortForStop();
     }
   }
 
@@ -385,7 +436,10 @@ class Session : public std::enable_shared_from_this<Session> {
       head->set("X-Content-Type-Options", "nosniff");
     }
     head->keep_alive(false);
-    auto connection = std::make_shared<StreamConnection>(std::move(stream_), options_);
+    // HTTP/1.0 knows no chunks; a HEAD answer has no body to frame.
+    const bool chunked = version_ >= 11 && !head_;
+    if (chunked) head->chunked(true);
+    auto connection = std::make_shared<StreamConnection>(std::move(stream_), options_, chunked);
     streams_.Add(connection);
     connection->Begin(std::move(head), head_ ? StreamStart() : std::move(response.stream));
   }

@@ -1,5 +1,6 @@
 // Streaming responses (Response::stream) of the real HttpServer, seen from a raw socket.
 #include <arpa/inet.h>
+#include <errno.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,6 +72,7 @@ class RawClient {
       if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
       char chunk[4096];
       ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+      if (n < 0 && errno == ECONNRESET) reset = true;
       if (n <= 0) return true;  // end of file or reset: closed either way
       received.append(chunk, static_cast<size_t>(n));
     }
@@ -81,6 +84,7 @@ class RawClient {
   }
 
   std::string received;
+  bool reset = false;  // ReadToEnd saw the connection reset rather than closed
 
  private:
   bool ReadSome(std::chrono::steady_clock::time_point deadline) {
@@ -135,6 +139,49 @@ bool WaitUntil(const std::function<bool()>& condition) {
   return true;
 }
 
+// A chunked body (RFC 9112 7.1; no extensions or trailers: the server sends none) taken
+// apart: its data, and whether the last chunk ended it.
+struct Dechunked {
+  std::string data;
+  bool complete = false;
+  bool malformed = false;
+};
+
+Dechunked Dechunk(std::string_view body) {
+  Dechunked out;
+  for (;;) {
+    const size_t line_end = body.find("\r\n");
+    if (line_end == std::string_view::npos) return out;  // cut short
+    char* end = nullptr;
+    const std::string size_text(body.substr(0, line_end));
+    const size_t size = std::strtoul(size_text.c_str(), &end, 16);
+    if (size_text.empty() || end != size_text.c_str() + size_text.size()) {
+      out.malformed = true;
+      return out;
+    }
+    body.remove_prefix(line_end + 2);
+    if (size == 0) {
+      out.complete = body == "\r\n";
+      out.malformed = !out.complete;
+      return out;
+    }
+    if (body.size() < size + 2) return out;  // cut short
+    if (body.substr(size, 2) != "\r\n") {
+      out.malformed = true;
+      return out;
+    }
+    out.data += body.substr(0, size);
+    body.remove_prefix(size + 2);
+  }
+}
+
+// The body after the head of a received response.
+std::string_view BodyOf(const std::string& response) {
+  const size_t head_end = response.find("\r\n\r\n");
+  if (head_end == std::string::npos) return {};
+  return std::string_view(response).substr(head_end + 4);
+}
+
 constexpr char kStreamRequest[] = "GET /stream HTTP/1.1\r\nHost: test\r\n\r\n";
 
 class HttpStreamTest : public ::testing::Test {
@@ -181,6 +228,7 @@ TEST_F(HttpStreamTest, TheHeadHasTheEventStreamHeadersAndNoLength) {
   EXPECT_THAT(head, HasSubstr("X-Accel-Buffering: no\r\n"));
   EXPECT_THAT(head, HasSubstr("Connection: close\r\n"));
   EXPECT_THAT(head, HasSubstr("X-Test: yes\r\n"));
+  EXPECT_THAT(head, HasSubstr("Transfer-Encoding: chunked\r\n"));
   EXPECT_THAT(head, Not(HasSubstr("Content-Length")));
 }
 
@@ -193,8 +241,11 @@ TEST_F(HttpStreamTest, ChunksArriveInTheOrderTheyWereSent) {
     expected += chunk;
     ASSERT_TRUE(sink->Send(chunk));
   }
-  ASSERT_TRUE(client->ReadUntil("data: 199\n\n"));
-  EXPECT_EQ(client->received.substr(client->received.find("\r\n\r\n") + 4), expected);
+  sink->Close();
+  ASSERT_TRUE(client->ReadToEnd());
+  const Dechunked body = Dechunk(BodyOf(client->received));
+  EXPECT_TRUE(body.complete);
+  EXPECT_EQ(body.data, expected);
 }
 
 TEST_F(HttpStreamTest, ChunksSentFromManyThreadsAllArrive) {
@@ -223,8 +274,73 @@ TEST_F(HttpStreamTest, CloseSendsWhatIsQueuedAndThenEndsTheConnection) {
   sink->Close();
   EXPECT_FALSE(sink->Send("too late\n"));
   ASSERT_TRUE(client->ReadToEnd());
-  EXPECT_THAT(client->received, HasSubstr("\r\n\r\nlast words\n"));
-  EXPECT_THAT(client->received, Not(HasSubstr("too late")));
+  const Dechunked body = Dechunk(BodyOf(client->received));
+  EXPECT_FALSE(body.malformed) << client->received;
+  EXPECT_TRUE(body.complete) << "Close() must end the body with the last chunk";
+  EXPECT_EQ(body.data, "last words\n");
+}
+
+TEST_F(HttpStreamTest, AnEmptyChunkDoesNotEndTheBody) {
+  StartServer();
+  auto [client, sink] = OpenStream();
+  ASSERT_TRUE(sink->Send(""));
+  ASSERT_TRUE(sink->Send("after nothing\n"));
+  sink->Close();
+  ASSERT_TRUE(client->ReadToEnd());
+  const Dechunked body = Dechunk(BodyOf(client->received));
+  EXPECT_TRUE(body.complete);
+  EXPECT_EQ(body.data, "after nothing\n");
+}
+
+TEST_F(HttpStreamTest, AbortSendsWhatIsQueuedButLeavesTheBodyIncomplete) {
+  StartServer();
+  auto [client, sink] = OpenStream();
+  ASSERT_TRUE(sink->Send("half of it\n"));
+  sink->Abort();
+  EXPECT_TRUE(sink->closed());
+  EXPECT_FALSE(sink->Send("the rest\n"));
+  ASSERT_TRUE(client->ReadToEnd());
+  const Dechunked body = Dechunk(BodyOf(client->received));
+  EXPECT_FALSE(body.malformed) << client->received;
+  EXPECT_FALSE(body.complete) << "an aborted body must lack the last chunk";
+  EXPECT_EQ(body.data, "half of it\n");
+}
+
+TEST_F(HttpStreamTest, AbortAfterCloseChangesNothing) {
+  StartServer();
+  auto [client, sink] = OpenStream();
+  ASSERT_TRUE(sink->Send("all of it\n"));
+  sink->Close();
+  sink->Abort();
+  ASSERT_TRUE(client->ReadToEnd());
+  const Dechunked body = Dechunk(BodyOf(client->received));
+  EXPECT_TRUE(body.complete);
+  EXPECT_EQ(body.data, "all of it\n");
+}
+
+// HTTP/1.0 has no chunks: the close ends the body, so only a reset can say it is cut short.
+TEST_F(HttpStreamTest, AnHttp10StreamEndsWithTheCloseAndAbortResetsIt) {
+  StartServer();
+  RawClient closed_client(server_->port());
+  RawClient aborted_client(server_->port());
+  closed_client.Send("GET /stream HTTP/1.0\r\n\r\n");
+  auto closed_sink = sinks_.Wait(0);
+  ASSERT_NE(closed_sink, nullptr);
+  aborted_client.Send("GET /stream HTTP/1.0\r\n\r\n");
+  auto aborted_sink = sinks_.Wait(1);
+  ASSERT_NE(aborted_sink, nullptr);
+
+  ASSERT_TRUE(closed_sink->Send("plain\n"));
+  closed_sink->Close();
+  ASSERT_TRUE(closed_client.ReadToEnd());
+  EXPECT_THAT(closed_client.received, Not(HasSubstr("Transfer-Encoding")));
+  EXPECT_EQ(BodyOf(closed_client.received), "plain\n");
+  EXPECT_FALSE(closed_client.reset);
+
+  ASSERT_TRUE(aborted_client.ReadUntil("\r\n\r\n"));
+  aborted_sink->Abort();
+  ASSERT_TRUE(aborted_client.ReadToEnd());
+  EXPECT_TRUE(aborted_client.reset) << "the client must not see an orderly end of file";
 }
 
 TEST_F(HttpStreamTest, ThePeerLeavingClosesTheSink) {
