@@ -408,6 +408,23 @@ TEST_F(SessionApi, PasswordChangeNeedsTheCurrentPassword) {
       200);
 }
 
+// An SSO-only account has no local password to check the current one against, and a
+// password change must not give it one.
+TEST_F(SessionApi, PasswordChangeOfAnSsoOnlyAccountIsNoPassword) {
+  const int64_t sso = env_.CreateUser(company_, "sso@example.com", "");
+  BrowserSession session = env_.CreateSession(sso);
+  http::Response response =
+      env_.Call(Method::kPost, "/api/v1/session/password",
+                R"({"current_password":"anything at all","new_password":"a new long password"})",
+                {.session = session});
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(ErrorCode(response), "no_password");
+  auto user = env_.directory().GetUser(sso);
+  ASSERT_TRUE(user.ok() && user->has_value());
+  EXPECT_FALSE((*user)->password_hash.has_value() && !(*user)->password_hash->empty());
+  EXPECT_EQ(PostLogin(LoginBody("sso@example.com", "a new long password")).status, 401);
+}
+
 TEST_F(SessionApi, PasswordChangeRefusesFewerThanTenCharacters) {
   BrowserSession session = env_.Login("alice@example.com", kPassword);
   http::Response response =

@@ -620,7 +620,7 @@ CASES = [
          check_users_of_own_company),
     Case("GET", "/api/v1/api-tokens", "", LOGGED_IN_200, fixed("/api/v1/api-tokens")),
     Case("POST", "/api/v1/api-tokens", "", LOGGED_IN_201,
-         fixed("/api/v1/api-tokens", {"name": "walk", "expires_in_days": 1})),
+         fixed("/api/v1/api-tokens", {"name": "walk", "expires_in_days": 1}), bearer=False),
     Case("DELETE", "/api/v1/api-tokens/{id}", "own fresh token",
          row(204, 204, 204, 204, 204, 204, 204, 204, 204, 401), delete_own_token),
     Case("DELETE", "/api/v1/api-tokens/{id}", "the owner's token",
@@ -885,6 +885,17 @@ def test_a_deleted_api_token_no_longer_authenticates(world):
              status=204)
     status, body, _ = script.send("GET", "/api/v1/status")
     assert (status, body["error"]["code"]) == (401, "not_authenticated"), body
+
+
+def test_an_api_token_cannot_create_api_tokens(world):
+    token = world.new_token("monitoring")
+    script = Portal(world.url).use_source(world.source("monitoring", bearer=True))
+    script.use_token(token["token"])
+    before = world.ok(world.cookie["monitoring"], "GET", "/api/v1/api-tokens?limit=1000")["total"]
+    status, body, _ = script.send("POST", "/api/v1/api-tokens", {"name": "successor"})
+    assert (status, body["error"]["code"]) == (403, "session_required"), body
+    after = world.ok(world.cookie["monitoring"], "GET", "/api/v1/api-tokens?limit=1000")["total"]
+    assert after == before
 
 
 def test_a_disabled_user_loses_sessions_and_tokens(world):
