@@ -12,6 +12,8 @@
 // filter that can be hundreds of thousands of rows per request. So:
 //  1. The page is read with the count capped just past it (count_limit = offset + limit + 1):
 //     about what reading the page costs anyway. Fewer matches than that: the total is exact.
+//     A q the store answers from its trigram index comes back with its exact total (the
+//     store reads every candidate anyway), however many match.
 //  2. Otherwise the matches are counted among the newest kCountWindowCalls calls of the
 //     time range only, and at most kCallTotalLimit of them. When the range holds no more
 //     calls than the window and the count stayed below the limit, it is exact; else

@@ -71,13 +71,23 @@ TEST_F(CallPageTest, ManyMatchesAreCountedUpToTheLimit) {
 }
 
 TEST_F(CallPageTest, BeyondTheCountWindowTheTotalIsALowerBound) {
-  // 100 needles, one every 250 calls: the newest 20,000 calls hold 80 of them.
+  // 100 needles, one every 250 calls: the newest 20,000 calls hold 80 of them. "dl" (only
+  // in "Needle") is shorter than a trigram, so the store scans and the window applies.
   Seed(kCountWindowCalls + 5000, 250);
-  store::CallPage page = Read("needle", 50);
+  store::CallPage page = Read("dl", 50);
   EXPECT_EQ(page.items.size(), 50u);
   EXPECT_TRUE(page.total_capped);
   EXPECT_GE(page.total, 79u);
   EXPECT_LE(page.total, 100u);
+}
+
+TEST_F(CallPageTest, RareMatchesFoundByTheTrigramIndexAreCountedExactlyBeyondTheWindow) {
+  Seed(kCountWindowCalls + 5000, 250);
+  store::CallPage page = Read("needle", 50);
+  EXPECT_EQ(page.items.size(), 50u);
+  EXPECT_EQ(page.items.front().call_id, 250u);
+  EXPECT_EQ(page.total, 100u);
+  EXPECT_FALSE(page.total_capped);
 }
 
 }  // namespace

@@ -8,7 +8,10 @@
 //     store-level reads on one device with CCC_BENCH_CALLS (default 1,000,000) calls over 90
 //     days, seeded once through the real ingest; pages cover the last 30 days. Variants:
 //     0 no filter, 1 result, 2 q of a common name, 3 rare q + direction, 4 sort by duration,
-//     5 q matching nothing.
+//     5 q matching nothing, 6 a number matching nothing whose digit groups are common (the
+//     own numbers'), 7 sort by duration over one week, 8 a two-character q (no trigram).
+//     BM_CallsPageCapped/6 also runs on two threads at once: with the pool of read
+//     connections its real time per page stays near the one-thread figure on two cores.
 // Environment: CCC_BENCH_DIR (default: a directory under /tmp), CCC_BENCH_CALLS.
 
 #include <benchmark/benchmark.h>
@@ -208,6 +211,18 @@ CallQuery PageQuery(int variant) {
     case 5:
       q.filter.q = "no such name";
       break;  // nothing matches
+    case 6:
+      q.filter.q = "5219876510";
+      q.filter.direction = "incoming";
+      break;
+    case 7:
+      q.filter.from_ms = kNowMs - 21ll * 24 * 3600 * 1000;
+      q.filter.to_ms = kNowMs - 14ll * 24 * 3600 * 1000;
+      q.sort = CallSort::kDuration;
+      break;
+    case 8:
+      q.filter.q = "ü";
+      break;
   }
   return q;
 }
@@ -224,7 +239,7 @@ void BM_CallsPage(benchmark::State& state) {
   }
   state.counters["total"] = static_cast<double>(total);
 }
-BENCHMARK(BM_CallsPage)->DenseRange(0, 5)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CallsPage)->DenseRange(0, 8)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_CallsPageCapped(benchmark::State& state) {
   Store& store = CallsStore();
@@ -236,7 +251,8 @@ void BM_CallsPageCapped(benchmark::State& state) {
     benchmark::DoNotOptimize(page->items.data());
   }
 }
-BENCHMARK(BM_CallsPageCapped)->DenseRange(0, 5)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CallsPageCapped)->DenseRange(0, 8)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CallsPageCapped)->Arg(6)->Threads(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_CallsCursor(benchmark::State& state) {
   Store& store = CallsStore();

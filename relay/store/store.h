@@ -64,9 +64,14 @@ struct RetentionPolicy {
 // Every query names its devices (serials = systems' device ids): one for a system's page,
 // the caller's visible devices for a fleet view (the API decides visibility; the store
 // only filters). Enum-like fields hold the agent's wire names
-// (agent/sources/pbx_source.h WireNames); filters compare them exactly. Text searches (q)
+// (common/protocol/pbx_wire.h); filters compare them exactly. Text searches (q)
 // are case-insensitive substring matches (ASCII and Latin-1 letters). Times are Unix epoch
 // milliseconds (UTC).
+//
+// Cost of a calls q (SQLite): a q of 3 or more characters is looked up in a trigram index
+// (a few ms with millions of calls when few rows hold its trigrams); shorter or very
+// common ones scan the time range, which finds a page after a few rows because such
+// strings match densely. Any length is accepted; the answer is the same substring match.
 
 struct TelephoneRow {
   std::string device;
@@ -152,8 +157,10 @@ struct CallQuery {
   bool descending = true;
   size_t limit = 50;
   size_t offset = 0;
-  // 0: `total` is exact. Otherwise counting stops after count_limit matches; then total =
-  // count_limit and total_capped = true.
+  // 0: `total` is exact. Otherwise counting may stop after count_limit matches; then total
+  // = count_limit and total_capped = true. When the exact total costs nothing more (a q
+  // answered from the trigram index) it is returned, also past count_limit, with
+  // total_capped = false.
   uint64_t count_limit = 0;
 };
 

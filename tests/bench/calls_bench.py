@@ -52,7 +52,8 @@ def seed_calls(db_path: Path, serial: str, n: int, now_ms: int, seed: int = 5) -
         columns = [r[1] for r in conn.execute("PRAGMA table_info(calls)")]
         expected = ["device", "call_id", "start_ms", "duration_s", "direction", "result",
                     "external_number", "external_name", "billing_number", "billing_name",
-                    "real_name", "own_number", "call_type", "search", "received_ms"]
+                    "real_name", "own_number", "call_type", "search", "received_ms",
+                    "search_id"]
         if sorted(columns) != sorted(expected):
             raise RuntimeError(f"relay.db calls table has columns {columns}, the seeder "
                                f"writes {expected}: update tests/bench/calls_bench.py")
@@ -62,6 +63,9 @@ def seed_calls(db_path: Path, serial: str, n: int, now_ms: int, seed: int = 5) -
         step = span / n
         people = [f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES]
         placeholders = ", ".join("?" for _ in expected)
+        # search_id keys the row in the trigram index calls_fts (relay sqlite_schema.h v3).
+        first_search_id = conn.execute(
+            "SELECT ifnull(max(search_id), 0) + 1 FROM calls").fetchone()[0]
         sql = f"INSERT INTO calls({', '.join(expected)}) VALUES({placeholders})"
 
         def rows():
@@ -90,11 +94,15 @@ def seed_calls(db_path: Path, serial: str, n: int, now_ms: int, seed: int = 5) -
                        "duration_s": duration, "direction": direction,
                        "result": "successful" if successful else "unsuccessful",
                        "call_type": rng.choice(CALL_TYPES), "search": search,
-                       "received_ms": start + duration * 1000 + 5000, **values}
+                       "received_ms": start + duration * 1000 + 5000,
+                       "search_id": first_search_id + i, **values}
                 yield tuple(row[c] for c in expected)
 
         with conn:
             conn.executemany(sql, rows())
+            # Indexed in one statement, as ingest does (a row at a time is 15x slower).
+            conn.execute("INSERT INTO calls_fts(rowid, search) SELECT search_id, search FROM calls "
+                         "WHERE search_id >= ?", (first_search_id,))
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         count = conn.execute("SELECT count(*) FROM calls WHERE device = ?", (serial,)).fetchone()[0]
     finally:
@@ -107,8 +115,8 @@ def page_paths(system_id: int, now_ms: int) -> list[str]:
     """What people do on the call data page: the default view and its next pages, a deep
     page, number and name searches, the result/direction/type filters, one day, one week,
     the longest calls, the maximum page size. The last one searches a number that matches
-    no call (+495219876510 is no DID of either seeder): the worst case, every call of the
-    30 days is read (no index serves a substring search)."""
+    no call (+495219876510 is no DID of either seeder): without the trigram index every
+    call of the 30 days would be read."""
     def iso(ms):
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
     base = f"/api/v1/systems/{system_id}/calls"

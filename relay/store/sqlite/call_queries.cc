@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cstddef>
 #include <deque>
 #include <limits>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -257,17 +259,35 @@ Result<RegistrationPage<Row>> RegistrationList(sqlite::Database& db, std::string
 
 // --- calls ---
 
-// Positions: ?1 device, ?2 lowest start_ms (inclusive), ?3 highest (exclusive), ?4 folded
-// q, ?5 result, ?6 direction, ?7 call_type, ?8..?10 keyset (duration_s, start_ms, call_id),
-// ?11 limit, ?12 offset. With by_index the rows come from calls_by_time, which holds every
-// filtered column (and the keys) at a fraction of the table's row size.
-std::string CallWhere(const CallFilter& f, bool by_index) {
-  std::string where = by_index ? " FROM calls INDEXED BY calls_by_time" : " FROM calls";
-  where += " WHERE device = ?1 AND start_ms >= ?2 AND start_ms < ?3";
-  if (!f.q.empty()) where += " AND ccc_contains(search, ?4)";
-  if (f.result) where += " AND result = ?5";
-  if (f.direction) where += " AND direction = ?6";
-  if (f.call_type) where += " AND call_type = ?7";
+// The filter's conditions but the device, on columns of `table` (an alias or name).
+// Positions: ?2 lowest start_ms (inclusive), ?3 highest (exclusive), ?4 folded q, ?5
+// result, ?6 direction, ?7 call_type.
+std::string CallConditions(const CallFilter& f, std::string_view table) {
+  const std::string t(table);
+  std::string where = " AND " + t + ".start_ms >= ?2 AND " + t + ".start_ms < ?3";
+  if (!f.q.empty()) where += " AND ccc_contains(" + t + ".search, ?4)";
+  if (f.result) where += " AND " + t + ".result = ?5";
+  if (f.direction) where += " AND " + t + ".direction = ?6";
+  if (f.call_type) where += " AND " + t + ".call_type = ?7";
+  return where;
+}
+
+// Which B-tree a query of one device walks.
+enum class CallIndex {
+  kTable,  // the rows themselves in (start_ms, call_id) order: dense reads
+  // Every filtered column (and the keys) at a fraction of the table's row size, in the
+  // table's order: counts, filters, pages by time.
+  kByTime,
+  kByDuration,  // (duration_s, start_ms, call_id) order with the equality filters
+};
+
+// Positions: ?1 device, ?2..?7 as CallConditions, ?8..?10 keyset (duration_s, start_ms,
+// call_id), ?11 limit, ?12 offset.
+std::string CallWhere(const CallFilter& f, CallIndex index) {
+  std::string where = index == CallIndex::kByTime       ? " FROM calls INDEXED BY calls_by_time"
+                      : index == CallIndex::kByDuration ? " FROM calls INDEXED BY calls_by_duration"
+                                                        : " FROM calls";
+  where += " WHERE calls.device = ?1" + CallConditions(f, "calls");
   return where;
 }
 
@@ -288,9 +308,10 @@ std::pair<int64_t, int64_t> StartRange(const CallFilter& f, CallSort sort, bool 
   return {lo, hi};
 }
 
-void BindCallFilter(sqlite::Statement& s, const std::string& device, const CallFilter& f,
+// devices: ?1, the device or (for the trigram path) the JSON array of devices.
+void BindCallFilter(sqlite::Statement& s, const std::string& devices, const CallFilter& f,
                     std::pair<int64_t, int64_t> range) {
-  s.Bind(1, device).Bind(2, range.first).Bind(3, range.second);
+  s.Bind(1, devices).Bind(2, range.first).Bind(3, range.second);
   if (!f.q.empty()) s.Bind(4, FoldForSearch(f.q));
   if (f.result) s.Bind(5, *f.result);
   if (f.direction) s.Bind(6, *f.direction);
@@ -320,6 +341,61 @@ CallRow ReadCall(const sqlite::Statement& s, const std::string& device) {
 }
 
 CallKey KeyOf(const CallRow& c) { return CallKey{c.duration_s, c.start_ms, c.call_id}; }
+
+// A range of one device with at most this many calls is sorted by duration in memory.
+constexpr uint64_t kSortInMemoryRows = 10'000;
+// The q filter reads its candidates from the trigram index when at most this many rows
+// hold its trigrams (each costs two B-tree lookups and a substring test).
+constexpr uint64_t kTrigramCandidateLimit = 5'000;
+// Rarest trigrams intersected for the candidates; trigrams probed for their frequency, and
+// how far their rows are counted (a trigram in more rows is not worth intersecting).
+constexpr size_t kTrigramsPerMatch = 4;
+constexpr uint64_t kTrigramRankLimit = 16'384;
+constexpr size_t kTrigramsProbed = 8;
+
+// The distinct trigrams (three code points, as calls_fts's tokenizer cuts them) of a
+// folded q, at most kTrigramsProbed spread over it; nullopt when q is shorter than three
+// code points or not UTF-8 (then only the scan answers it exactly).
+std::optional<std::vector<std::string>> Trigrams(std::string_view q) {
+  std::vector<size_t> starts;  // byte offset of each code point
+  for (size_t i = 0; i < q.size();) {
+    const auto b = static_cast<unsigned char>(q[i]);
+    const size_t len = b < 0x80           ? 1
+                       : (b >> 5) == 0x6  ? 2
+                       : (b >> 4) == 0xE  ? 3
+                       : (b >> 3) == 0x1E ? 4
+                                          : 0;
+    if (len == 0 || i + len > q.size()) return std::nullopt;
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(q[i + k]) & 0xC0) != 0x80) return std::nullopt;
+    }
+    starts.push_back(i);
+    i += len;
+  }
+  if (starts.size() < 3) return std::nullopt;
+  starts.push_back(q.size());
+  const size_t count = starts.size() - 3;  // trigram t spans code points t .. t + 2
+  std::vector<std::string> out;
+  std::unordered_set<std::string> seen;
+  const size_t wanted = std::min(count, kTrigramsProbed);
+  for (size_t j = 0; j < wanted; ++j) {
+    // Spread evenly so that the first and the last trigram are always among them.
+    const size_t t = wanted == 1 ? 0 : j * (count - 1) / (wanted - 1);
+    std::string trigram(q.substr(starts[t], starts[t + 3] - starts[t]));
+    if (seen.insert(trigram).second) out.push_back(std::move(trigram));
+  }
+  return out;
+}
+
+// An FTS5 string: one trigram, so one token.
+std::string FtsTerm(std::string_view trigram) {
+  std::string term = "\"";
+  for (char c : trigram) {
+    term += c;
+    if (c == '"') term += '"';
+  }
+  return term + "\"";
+}
 
 // The total order of calls across devices: (duration if sorted by it), start_ms, device
 // position, call_id.
@@ -455,9 +531,9 @@ class SqliteCallCursor final : public CallCursor {
 }  // namespace sqlite_detail
 
 Result<TelephonePage> SqliteStore::Telephones(const TelephoneQuery& query) {
-  std::lock_guard lock(reader_mu_);
+  ReaderLease reader = AcquireReader();
   return RegistrationList<TelephoneRow>(
-      reader_,
+      reader.db(),
       "t.device, t.id, t.name, t.extension, t.kind, t.dect_base_id, t.mac, t.model, t.status, "
       "t.since_ms, t.updated_ms",
       TelephoneSql(query), query.devices, query.q, query.status, query.kind, query.limit,
@@ -479,9 +555,9 @@ Result<TelephonePage> SqliteStore::Telephones(const TelephoneQuery& query) {
 }
 
 Result<AccountPage> SqliteStore::Accounts(const AccountQuery& query) {
-  std::lock_guard lock(reader_mu_);
+  ReaderLease reader = AcquireReader();
   return RegistrationList<AccountRow>(
-      reader_,
+      reader.db(),
       "t.device, t.id, t.name, t.provider, t.number, t.stun_server, t.status, t.since_ms, "
       "t.updated_ms",
       AccountSql(query), query.devices, query.q, query.status, std::nullopt, query.limit,
@@ -503,6 +579,20 @@ Result<AccountPage> SqliteStore::Accounts(const AccountQuery& query) {
 Result<std::vector<CallRow>> SqliteStore::ReadDeviceCalls(
     const std::string& device, const CallFilter& filter, CallSort sort, bool descending,
     const sqlite_detail::CallKey* after, size_t offset, size_t limit, bool by_index) {
+  ReaderLease reader = AcquireReader();
+  CallIndex index = by_index ? CallIndex::kByTime : CallIndex::kTable;
+  if (sort == CallSort::kDuration && by_index && filter.q.empty()) {
+    // Few calls in the range: sorting them is cheapest. Many: walk the duration index and
+    // stop after the page (its range check rejects about (all calls / calls in range)
+    // entries per row returned, with more than kSortInMemoryRows in the range at most
+    // that many times the page).
+    CallFilter range;
+    range.from_ms = filter.from_ms;
+    range.to_ms = filter.to_ms;
+    Result<uint64_t> in_range = CountDeviceCalls(reader.db(), device, range, kSortInMemoryRows + 1);
+    if (!in_range.ok()) return in_range.status();
+    if (*in_range > kSortInMemoryRows) index = CallIndex::kByDuration;
+  }
   const char* cmp = descending ? " < " : " > ";
   const std::string dir = Direction(descending);
   std::string keyset, order;
@@ -514,24 +604,23 @@ Result<std::vector<CallRow>> SqliteStore::ReadDeviceCalls(
     order = " ORDER BY start_ms" + dir + ", call_id" + dir;
   }
   std::string sql;
-  if (by_index) {
-    // Find the page's keys in the narrow index, then read only those rows.
+  if (index != CallIndex::kTable) {
+    // Find the page's keys in a narrow index, then read only those rows.
     sql =
         "SELECT c.call_id, c.start_ms, c.duration_s, c.direction, c.result, "
         "c.external_number, c.external_name, c.billing_number, c.billing_name, "
         "c.real_name, c.own_number, c.call_type FROM (SELECT start_ms, call_id, duration_s" +
-        CallWhere(filter, true) + keyset + order +
+        CallWhere(filter, index) + keyset + order +
         " LIMIT ?11 OFFSET ?12) AS k CROSS JOIN calls AS c ON c.device = ?1 AND "
         "c.start_ms = k.start_ms AND c.call_id = k.call_id";
     sql += sort == CallSort::kDuration
                ? " ORDER BY k.duration_s" + dir + ", k.start_ms" + dir + ", k.call_id" + dir
                : " ORDER BY k.start_ms" + dir + ", k.call_id" + dir;
   } else {
-    sql = std::string(kCallColumns) + CallWhere(filter, false) + keyset + order +
+    sql = std::string(kCallColumns) + CallWhere(filter, index) + keyset + order +
           " LIMIT ?11 OFFSET ?12";
   }
-  std::lock_guard lock(reader_mu_);
-  Result<sqlite::Statement> s = reader_.Prepare(sql);
+  Result<sqlite::Statement> s = reader.db().Prepare(sql);
   if (!s.ok()) return s.status();
   BindCallFilter(*s, device, filter, StartRange(filter, sort, descending, after));
   if (after) {
@@ -549,13 +638,12 @@ Result<std::vector<CallRow>> SqliteStore::ReadDeviceCalls(
   }
 }
 
-Result<uint64_t> SqliteStore::CountDeviceCalls(const std::string& device, const CallFilter& filter,
-                                               uint64_t limit) {
+Result<uint64_t> SqliteStore::CountDeviceCalls(sqlite::Database& db, const std::string& device,
+                                               const CallFilter& filter, uint64_t limit) {
   // LIMIT inside: counting stops at the cap instead of walking the whole range.
   const std::string sql =
-      "SELECT count(*) FROM (SELECT 1" + CallWhere(filter, true) + " LIMIT ?11)";
-  std::lock_guard lock(reader_mu_);
-  Result<sqlite::Statement> s = reader_.Prepare(sql);
+      "SELECT count(*) FROM (SELECT 1" + CallWhere(filter, CallIndex::kByTime) + " LIMIT ?11)";
+  Result<sqlite::Statement> s = db.Prepare(sql);
   if (!s.ok()) return s.status();
   BindCallFilter(*s, device, filter, StartRange(filter, CallSort::kTime, false, nullptr));
   s->Bind(11, limit == 0 ? int64_t{-1} : SqlLimit(limit));
@@ -565,10 +653,11 @@ Result<uint64_t> SqliteStore::CountDeviceCalls(const std::string& device, const 
 Result<CallPage> SqliteStore::PageAndCountInOnePass(const std::string& device,
                                                     const CallQuery& query) {
   const std::string dir = Direction(query.descending);
-  const std::string scan_sql = "SELECT start_ms, call_id" + CallWhere(query.filter, true) +
-                               " ORDER BY start_ms" + dir + ", call_id" + dir;
-  std::lock_guard lock(reader_mu_);
-  Result<sqlite::Statement> scan = reader_.Prepare(scan_sql);
+  const std::string scan_sql = "SELECT start_ms, call_id" +
+                               CallWhere(query.filter, CallIndex::kByTime) + " ORDER BY start_ms" +
+                               dir + ", call_id" + dir;
+  ReaderLease reader = AcquireReader();
+  Result<sqlite::Statement> scan = reader.db().Prepare(scan_sql);
   if (!scan.ok()) return scan.status();
   BindCallFilter(*scan, device, query.filter,
                  StartRange(query.filter, CallSort::kTime, query.descending, nullptr));
@@ -589,8 +678,8 @@ Result<CallPage> SqliteStore::PageAndCountInOnePass(const std::string& device,
   page.total_capped = cap != 0 && n > cap;
   page.total = page.total_capped ? cap : n;
   Result<sqlite::Statement> read =
-      reader_.Prepare(std::string(kCallColumns) +
-                      " FROM calls WHERE device = ?1 AND start_ms = ?2 AND call_id = ?3");
+      reader.db().Prepare(std::string(kCallColumns) +
+                          " FROM calls WHERE device = ?1 AND start_ms = ?2 AND call_id = ?3");
   if (!read.ok()) return read.status();
   for (const auto& [start_ms, call_id] : keys) {
     ScopedReset reset(*read);
@@ -602,10 +691,119 @@ Result<CallPage> SqliteStore::PageAndCountInOnePass(const std::string& device,
   return page;
 }
 
+Result<std::optional<std::string>> SqliteStore::TrigramMatch(sqlite::Database& db,
+                                                             std::string_view folded_q) {
+  std::optional<std::vector<std::string>> trigrams = Trigrams(folded_q);
+  if (!trigrams) return std::optional<std::string>();
+  Result<sqlite::Statement> probe = db.Prepare(
+      "SELECT count(*) FROM (SELECT 1 FROM calls_fts WHERE calls_fts MATCH ?1 LIMIT ?2)");
+  if (!probe.ok()) return probe.status();
+  const auto count = [&](const std::string& match, uint64_t limit) -> Result<uint64_t> {
+    ScopedReset reset(*probe);
+    probe->Bind(1, match).Bind(2, SqlLimit(limit));
+    return StepCount(*probe);
+  };
+  // How many rows hold each trigram, counted up to kTrigramRankLimit (reading the start of
+  // its row list only).
+  std::vector<std::pair<uint64_t, std::string>> counted;
+  for (const std::string& t : *trigrams) {
+    std::string term = FtsTerm(t);
+    Result<uint64_t> n = count(term, kTrigramRankLimit);
+    if (!n.ok()) return n.status();
+    if (*n == 0) return std::optional<std::string>(std::move(term));  // no row can match
+    counted.emplace_back(*n, std::move(term));
+  }
+  std::sort(counted.begin(), counted.end());
+  // Intersect the rarest few: a trigram held by a large share of the rows (an own number's
+  // digits, "sal" of a department) costs reading its whole row list and prunes little.
+  std::string match;
+  for (size_t i = 0; i < counted.size() && i < kTrigramsPerMatch; ++i) {
+    if (counted[i].first >= kTrigramRankLimit) break;
+    if (!match.empty()) match += " AND ";
+    match += counted[i].second;
+  }
+  // Every trigram is that common: so, most likely, is q, and the scan finds a page soon.
+  if (match.empty()) return std::optional<std::string>();
+  if (counted.front().first > kTrigramCandidateLimit) {
+    Result<uint64_t> n = count(match, kTrigramCandidateLimit + 1);
+    if (!n.ok()) return n.status();
+    if (*n > kTrigramCandidateLimit) return std::optional<std::string>();
+  }
+  return std::optional<std::string>(std::move(match));
+}
+
+Result<CallPage> SqliteStore::PageFromCandidates(sqlite::Database& db, const std::string& match,
+                                                 const CallQuery& query,
+                                                 const std::vector<std::string>& devices) {
+  const std::string sql =
+      "SELECT k.device, k.start_ms, k.call_id, k.duration_s FROM calls_fts AS f CROSS JOIN "
+      "calls AS k INDEXED BY calls_by_search_id ON k.search_id = f.rowid WHERE f.calls_fts "
+      "MATCH ?8 AND k.device IN (SELECT value FROM json_each(?1))" +
+      CallConditions(query.filter, "k");
+  Result<sqlite::Statement> scan = db.Prepare(sql);
+  if (!scan.ok()) return scan.status();
+  BindCallFilter(*scan, DevicesJson(devices), query.filter,
+                 StartRange(query.filter, query.sort, query.descending, nullptr));
+  scan->Bind(8, match);
+  std::unordered_map<std::string, size_t> position;
+  for (size_t i = 0; i < devices.size(); ++i) position.emplace(devices[i], i);
+  struct Match {
+    size_t pos;
+    CallKey key;
+  };
+  std::vector<Match> matches;
+  for (;;) {
+    Result<bool> row = scan->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const auto it = position.find(scan->ColumnText(0));
+    if (it == position.end()) continue;
+    matches.push_back(Match{it->second, CallKey{scan->ColumnInt(3), scan->ColumnInt(1),
+                                                static_cast<uint64_t>(scan->ColumnInt(2))}});
+  }
+  const auto first = [&](const Match& a, const Match& b) {
+    const auto ka = OrderTuple(query.sort, a.key, a.pos);
+    const auto kb = OrderTuple(query.sort, b.key, b.pos);
+    return query.descending ? kb < ka : ka < kb;
+  };
+  CallPage page;
+  page.total = matches.size();
+  const size_t begin = std::min(query.offset, matches.size());
+  const size_t end = begin + std::min(query.limit, matches.size() - begin);
+  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(end),
+                    matches.end(), first);
+  Result<sqlite::Statement> read =
+      db.Prepare(std::string(kCallColumns) +
+                 " FROM calls WHERE device = ?1 AND start_ms = ?2 AND call_id = ?3");
+  if (!read.ok()) return read.status();
+  for (size_t i = begin; i < end; ++i) {
+    const Match& m = matches[i];
+    ScopedReset reset(*read);
+    read->Bind(1, devices[m.pos]).Bind(2, m.key.start_ms);
+    read->Bind(3, static_cast<int64_t>(m.key.call_id));
+    Result<bool> row = read->Step();
+    if (!row.ok()) return row.status();
+    if (*row) page.items.push_back(ReadCall(*read, devices[m.pos]));
+  }
+  return page;
+}
+
 Result<CallPage> SqliteStore::Calls(const CallQuery& query) {
   CallPage page;
   const std::vector<std::string> devices = UniqueDevices(query.filter.devices);
   if (devices.empty()) return page;
+  if (!query.filter.q.empty()) {
+    // The trigram index narrows the rows to check to a few thousand at most; page, order
+    // and exact total come from them. When it cannot (q under 3 characters, or common
+    // enough that more rows hold its trigrams), matches are dense: the scans below find a
+    // page soon and call_page.h bounds the count.
+    ReaderLease reader = AcquireReader();
+    ReadSnapshot snapshot(reader.db());  // the trigram counts and the page agree
+    Result<std::optional<std::string>> match =
+        TrigramMatch(reader.db(), FoldForSearch(query.filter.q));
+    if (!match.ok()) return match.status();
+    if (*match) return PageFromCandidates(reader.db(), **match, query, devices);
+  }
   // With q every row of the range is read anyway (no index helps a substring): one pass
   // yields the page and the total instead of two scans.
   if (devices.size() == 1 && !query.filter.q.empty() && query.sort == CallSort::kTime) {
@@ -628,9 +826,10 @@ Result<CallPage> SqliteStore::Calls(const CallQuery& query) {
   }
   // A capped count looks for one match more than the cap: finding it means "capped".
   const uint64_t cap = query.count_limit;
+  ReaderLease reader = AcquireReader();
   for (const std::string& device : devices) {
     Result<uint64_t> n =
-        CountDeviceCalls(device, query.filter, cap == 0 ? 0 : cap + 1 - page.total);
+        CountDeviceCalls(reader.db(), device, query.filter, cap == 0 ? 0 : cap + 1 - page.total);
     if (!n.ok()) return n.status();
     page.total += *n;
     if (cap != 0 && page.total > cap) {

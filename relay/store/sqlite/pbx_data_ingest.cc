@@ -66,11 +66,17 @@ constexpr std::string_view kUpdateRegistrationState =
     "updated_ms = max(updated_ms, excluded.updated_ms), "
     "changed_ms = max(coalesce(changed_ms, excluded.changed_ms), "
     "coalesce(excluded.changed_ms, changed_ms))";
+// search_id: the row's key in the trigram index calls_fts (sqlite_schema.h, version 3),
+// one past the largest (an index lookup). The caller indexes the row (PbxIngest::Finish).
 constexpr std::string_view kInsertCall =
     "INSERT OR IGNORE INTO calls(device, call_id, start_ms, duration_s, direction, result, "
     "external_number, external_name, billing_number, billing_name, real_name, own_number, "
-    "call_type, search, received_ms) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    "call_type, search, received_ms, search_id) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "(SELECT ifnull(max(search_id), 0) + 1 FROM calls)) RETURNING search_id";
+// ?1: JSON [[search_id, search], ...].
+constexpr std::string_view kIndexCalls =
+    "INSERT INTO calls_fts(rowid, search) SELECT value ->> 0, value ->> 1 FROM json_each(?1)";
 
 }  // namespace
 
@@ -78,7 +84,7 @@ struct PbxIngest::Statements {
   sqlite::Statement upsert_telephone, upsert_account, delete_telephone, delete_account;
   sqlite::Statement upsert_changed_telephone, upsert_changed_account;
   sqlite::Statement delete_telephones_before, delete_accounts_before;
-  sqlite::Statement snapshot_ts, update_registration_state, insert_call;
+  sqlite::Statement snapshot_ts, update_registration_state, insert_call, index_calls;
 };
 
 PbxIngest::PbxIngest(sqlite::Database& db) : db_(db), s_(std::make_unique<Statements>()) {}
@@ -103,6 +109,7 @@ Result<std::unique_ptr<PbxIngest>> PbxIngest::Prepare(sqlite::Database& db) {
       {kSnapshotTs, &s.snapshot_ts},
       {kUpdateRegistrationState, &s.update_registration_state},
       {kInsertCall, &s.insert_call},
+      {kIndexCalls, &s.index_calls},
   };
   for (const auto& [sql, stmt] : all) {
     Result<sqlite::Statement> prepared = db.Prepare(sql);
@@ -210,15 +217,29 @@ Status PbxIngest::ApplyCall(const std::string& device, const protocol::Record& r
   s.Bind(4, call->duration_s).Bind(5, call->direction).Bind(6, call->result);
   s.Bind(7, call->external_number).Bind(8, call->external_name).Bind(9, call->billing_number);
   s.Bind(10, call->billing_name).Bind(11, call->real_name).Bind(12, call->own_number);
-  s.Bind(13, call->call_type).Bind(14, CallSearchText(*call)).Bind(15, now_ms);
-  CCC_RETURN_IF_ERROR(s.Run());
-  if (db_.Changes() == 0) {
+  std::string search = CallSearchText(*call);
+  s.Bind(13, call->call_type).Bind(14, search).Bind(15, now_ms);
+  Result<bool> inserted = s.Step();  // a row (its search_id) only when stored
+  if (!inserted.ok()) return inserted.status();
+  if (!*inserted) {
     ++outcome.duplicates_dropped;
-  } else {
-    ++outcome.records_stored;
+    return Status::Ok();
   }
+  ++outcome.records_stored;
+  unindexed_calls_.push_back(boost::json::array{s.ColumnInt(0), std::move(search)});
   return Status::Ok();
 }
+
+Status PbxIngest::Finish() {
+  if (unindexed_calls_.empty()) return Status::Ok();
+  sqlite::Statement& s = s_->index_calls;
+  ScopedReset reset(s);
+  s.Bind(1, boost::json::serialize(unindexed_calls_));
+  unindexed_calls_.clear();
+  return s.Run();
+}
+
+void PbxIngest::Discard() { unindexed_calls_.clear(); }
 
 void PbxIngest::LogInvalid(const std::string& device, std::string_view stream, const Status& why) {
   const auto now = std::chrono::steady_clock::now();

@@ -2,14 +2,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cstddef>
 #include <filesystem>
+#include <random>
 #include <set>
+#include <span>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
+#include "common/sqlite/migrations.h"
 #include "common/sqlite/sqlite_db.h"
+#include "relay/store/pbx_records.h"
 #include "relay/store/pbx_test_bodies.h"
+#include "relay/store/sqlite/sqlite_schema.h"
 #include "relay/store/sqlite/sqlite_store.h"
 
 namespace ccc::relay::store {
@@ -544,7 +553,9 @@ TEST_F(PbxDataTest, SearchPagesAndCountsInOnePassWithOffsetAndCap) {
   SeedCalls("dev-a", 100);
   CallQuery q;
   q.filter.devices = {"dev-a"};
-  q.filter.q = "anna";  // external_name of n % 5 == 0, real_name of n % 5 == 3
+  // In "Anna" only: external_name of n % 5 == 0, real_name of n % 5 == 3. Shorter than a
+  // trigram, so the range is scanned.
+  q.filter.q = "NN";
   q.limit = 3;
   q.offset = 2;
   CallPage page = CallsOf(q);
@@ -684,6 +695,307 @@ TEST_F(PbxDataTest, DeleteCallsBeforeRemovesOnlyThatDevicesOlderCalls) {
   q.filter.devices = {"dev-b"};
   EXPECT_EQ(CallsOf(q).total, 100u);
   EXPECT_EQ(*store_->DeleteCallsBefore("dev-a", cutoff), 0u);
+}
+
+// --- the trigram index of calls (schema version 3) ---
+
+// Rows of calls_fts holding each trigram equal the rows of calls whose search text holds it:
+// the index neither misses a row nor keeps a deleted one.
+void ExpectTrigramIndexMatchesCalls(const std::filesystem::path& db_path,
+                                    const std::vector<std::string>& trigrams) {
+  sqlite::OpenOptions options;
+  options.read_only = true;
+  options.create = false;
+  Result<sqlite::Database> db = sqlite::Database::Open(db_path.string(), options);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  const auto count = [&](const std::string& sql, const std::string& arg) -> int64_t {
+    Result<sqlite::Statement> s = db->Prepare(sql);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (!s.ok()) return -1;
+    s->Bind(1, arg);
+    Result<bool> row = s->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return s->ColumnInt(0);
+  };
+  for (const std::string& t : trigrams) {
+    EXPECT_EQ(count("SELECT count(*) FROM calls_fts WHERE calls_fts MATCH ?1", "\"" + t + "\""),
+              count("SELECT count(*) FROM calls WHERE instr(search, ?1) > 0", t))
+        << "trigram '" << t << "'";
+  }
+}
+
+// A text from pieces, each one code point (so substrings can be cut at code points).
+struct Pieces {
+  std::vector<std::string> chars;
+  std::string Join(size_t from = 0, size_t to = std::string::npos) const {
+    std::string out;
+    for (size_t i = from; i < std::min(to, chars.size()); ++i) out += chars[i];
+    return out;
+  }
+};
+
+TEST_F(PbxDataTest, TrigramSearchFindsExactlyWhatTheSubstringScanFinds) {
+  // Numbers with + and spaces, names with umlauts and ß in either case: the search of
+  // every length (1..2 characters scan, 3 or more use the index) must equal the
+  // substring test on the folded columns, which is what the scan did before the index.
+  std::mt19937 rng(20261124);
+  const std::vector<std::string> alphabet = {"a", "b", "e", "n", "r", "s", "A", "B",  "E", "N", "R",
+                                             "S", "ä", "ö", "ü", "Ä", "Ö", "Ü", "ß",  "é", "É", " ",
+                                             "+", "-", "0", "1", "4", "9", "ẞ", "\"", "*"};
+  const auto random_text = [&](size_t max_len) {
+    Pieces p;
+    const size_t len = rng() % (max_len + 1);
+    for (size_t i = 0; i < len; ++i) p.chars.push_back(alphabet[rng() % alphabet.size()]);
+    return p;
+  };
+  std::vector<CallRow> calls;
+  std::vector<std::vector<Pieces>> fields;
+  for (uint64_t n = 1; n <= 400; ++n) {
+    CallRow c = SampleCall(n, kCall0);
+    std::vector<Pieces> f = {random_text(14), random_text(12), random_text(5),
+                             random_text(8),  random_text(12), random_text(14)};
+    c.external_number = f[0].Join();
+    c.external_name = f[1].Join();
+    c.billing_number = f[2].Join();
+    c.billing_name = f[3].Join();
+    c.real_name = f[4].Join();
+    c.own_number = f[5].Join();
+    calls.push_back(c);
+    fields.push_back(std::move(f));
+  }
+  protocol::Batch b;
+  b.device = "dev-a";
+  b.stream = "calls";
+  b.epoch = 1;
+  b.range_lo = 1;
+  b.range_hi = calls.size();
+  b.sent_ms = kNow;
+  for (const CallRow& c : calls) b.records.push_back({c.call_id, kNow, CallBody(c)});
+  ASSERT_EQ(Ingest({b}).records_stored, calls.size());
+
+  // Flips the case of ASCII and Latin-1 letters at random (what folding undoes).
+  const auto flip_case = [&](const Pieces& p) {
+    static const std::vector<std::pair<std::string, std::string>> kPairs = {
+        {"ä", "Ä"}, {"ö", "Ö"}, {"ü", "Ü"}, {"é", "É"}};
+    std::string out;
+    for (const std::string& ch : p.chars) {
+      std::string c = ch;
+      if (rng() % 2 == 0) {
+        if (c.size() == 1 && std::isalpha(static_cast<unsigned char>(c[0]))) {
+          c[0] = static_cast<char>(std::islower(static_cast<unsigned char>(c[0]))
+                                       ? std::toupper(static_cast<unsigned char>(c[0]))
+                                       : std::tolower(static_cast<unsigned char>(c[0])));
+        }
+        for (const auto& [lower, upper] : kPairs) {
+          if (c == lower) {
+            c = upper;
+          } else if (c == upper) {
+            c = lower;
+          }
+        }
+      }
+      out += c;
+    }
+    return out;
+  };
+  std::vector<std::string> queries = {"straße", "STRAßE", "ẞ", "+49 ", " ", "\"\"", "a\"*"};
+  for (int i = 0; i < 300; ++i) {
+    const std::vector<Pieces>& f = fields[rng() % fields.size()];
+    const Pieces& field = f[rng() % f.size()];
+    if (field.chars.empty() || i % 5 == 0) {
+      queries.push_back(flip_case(random_text(6)));
+      continue;
+    }
+    const size_t from = rng() % field.chars.size();
+    const size_t len = 1 + rng() % 7;
+    Pieces cut;
+    cut.chars.assign(field.chars.begin() + static_cast<std::ptrdiff_t>(from),
+                     field.chars.begin() +
+                         static_cast<std::ptrdiff_t>(std::min(field.chars.size(), from + len)));
+    queries.push_back(flip_case(cut));
+  }
+  size_t with_matches = 0;
+  for (const std::string& text : queries) {
+    if (text.empty()) continue;
+    std::vector<uint64_t> expected;
+    const std::string needle = FoldForSearch(text);
+    for (auto it = calls.rbegin(); it != calls.rend(); ++it) {
+      if (CallSearchText(*it).find(needle) != std::string::npos) expected.push_back(it->call_id);
+    }
+    with_matches += !expected.empty();
+    CallQuery q;
+    q.filter.devices = {"dev-a"};
+    q.filter.q = text;
+    q.limit = 1000;
+    CallPage page = CallsOf(q);
+    EXPECT_EQ(Ids(page.items), expected) << "q '" << text << "'";
+    EXPECT_EQ(page.total, expected.size()) << "q '" << text << "'";
+  }
+  EXPECT_GT(with_matches, queries.size() / 2);  // the queries are mostly real substrings
+}
+
+TEST_F(PbxDataTest, TrigramSearchCountsExactlyPastTheCountLimitAndPagesInEitherSort) {
+  SeedCalls("dev-a", 100);
+  SeedCalls("dev-b", 100);
+  CallQuery q;
+  q.filter.devices = {"dev-b", "dev-a"};
+  q.filter.q = "anna";  // n % 5 == 0 or 3 on both devices
+  q.limit = 3;
+  q.offset = 1;
+  q.count_limit = 10;
+  CallPage page = CallsOf(q);
+  EXPECT_EQ(page.total, 80u);
+  EXPECT_FALSE(page.total_capped);
+  // Ties of start_ms go by the device's position, descending too: dev-a (1) before dev-b.
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[0].device, "dev-b");
+  EXPECT_EQ(page.items[0].call_id, 100u);
+  EXPECT_EQ(page.items[1].device, "dev-a");
+  EXPECT_EQ(page.items[1].call_id, 98u);
+  EXPECT_EQ(page.items[2].device, "dev-b");
+  EXPECT_EQ(page.items[2].call_id, 98u);
+  q.sort = CallSort::kDuration;
+  q.filter.devices = {"dev-a"};
+  q.offset = 0;
+  q.limit = 100;
+  std::vector<CallRow> expected;
+  for (uint64_t n = 1; n <= 100; ++n) {
+    if (n % 5 == 0 || n % 5 == 3) expected.push_back(SampleCall(n, kCall0));
+  }
+  std::sort(expected.begin(), expected.end(), [](const CallRow& a, const CallRow& b) {
+    return std::tie(a.duration_s, a.start_ms, a.call_id) >
+           std::tie(b.duration_s, b.start_ms, b.call_id);
+  });
+  EXPECT_EQ(Ids(CallsOf(q).items), Ids(expected));
+  q.filter.from_ms = SampleCall(50, kCall0).start_ms;
+  q.filter.result = "successful";
+  for (const CallRow& c : CallsOf(q).items) {
+    EXPECT_GE(c.call_id, 50u);
+    EXPECT_EQ(c.result, "successful");
+  }
+}
+
+TEST_F(PbxDataTest, AnExistingDatabaseIsMigratedWithItsCallsSearchable) {
+  const std::filesystem::path path = dir_ / "version2.db";
+  std::vector<CallRow> calls;
+  {
+    Result<sqlite::Database> db = sqlite::Database::Open(path.string());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE(
+        sqlite::ApplyMigrations(*db, std::span(sql::kMigrations).first(2), "relay database").ok());
+    Result<sqlite::Statement> insert = db->Prepare(
+        "INSERT INTO calls(device, call_id, start_ms, duration_s, direction, result, "
+        "external_number, external_name, billing_number, billing_name, real_name, own_number, "
+        "call_type, search, received_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?12, ?13, ?14, ?15)");
+    ASSERT_TRUE(insert.ok()) << insert.status().ToString();
+    for (uint64_t n = 1; n <= 50; ++n) {
+      CallRow c = SampleCall(n, kCall0);
+      c.device = n % 2 == 0 ? "dev-a" : "dev-b";
+      insert->Bind(1, c.device).Bind(2, static_cast<int64_t>(c.call_id)).Bind(3, c.start_ms);
+      insert->Bind(4, c.duration_s).Bind(5, c.direction).Bind(6, c.result);
+      insert->Bind(7, c.external_number).Bind(8, c.external_name).Bind(9, c.billing_number);
+      insert->Bind(10, c.billing_name).Bind(11, c.real_name).Bind(12, c.own_number);
+      insert->Bind(13, c.call_type).Bind(14, CallSearchText(c)).Bind(15, kNow);
+      ASSERT_TRUE(insert->Run().ok());
+      insert->Reset();
+      calls.push_back(c);
+    }
+  }
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore({path.string()});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->RegisterDevice("dev-a", kNow).ok());
+  CallQuery q;
+  q.filter.devices = {"dev-a"};
+  q.filter.q = "JÖRG";  // external_name of n % 5 == 1, real_name of n % 5 == 4
+  q.limit = 100;
+  Result<CallPage> page = (*store)->Calls(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(Ids(page->items), (std::vector<uint64_t>{46, 44, 36, 34, 26, 24, 16, 14, 6, 4}));
+  // New calls are indexed after the migrated ones, without clashing with their keys.
+  protocol::Batch b = CallBatch("dev-a", 1, 1001, 1001);
+  Result<IngestOutcome> out = (*store)->IngestBatches({b}, kNow);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->records_stored, 1u);
+  page = (*store)->Calls(q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 11u);
+  EXPECT_EQ(page->items.at(0).call_id, 1001u);
+  store->reset();
+  ExpectTrigramIndexMatchesCalls(path, {"jör", "ann", "sal", "+49", "500"});
+}
+
+TEST_F(PbxDataTest, RetentionDeletesKeepTheTrigramIndexInStep) {
+  SeedCalls("dev-a", 6'000);
+  SeedCalls("dev-b", 10);
+  const int64_t cutoff = SampleCall(5'001, kCall0).start_ms;
+  ASSERT_EQ(*store_->DeleteCallsBefore("dev-a", cutoff), 5'000u);
+  CallQuery q;
+  q.filter.devices = {"dev-a"};
+  q.filter.q = SampleCall(4'999, kCall0).external_number;  // deleted
+  EXPECT_EQ(CallsOf(q).total, 0u);
+  q.filter.q = SampleCall(5'999, kCall0).external_number;  // kept
+  EXPECT_EQ(Ids(CallsOf(q).items), std::vector<uint64_t>{5'999});
+  q.filter.q = "jörg";
+  EXPECT_EQ(CallsOf(q).total, 400u);
+  store_.reset();
+  ExpectTrigramIndexMatchesCalls(dir_ / "relay.db", {"jör", "ann", "sal", "+49", "500", "301"});
+}
+
+TEST_F(PbxDataTest, SortByDurationOverAWideRangeEqualsSortingEveryCall) {
+  // More calls in the range than are sorted in memory: the duration index serves the page.
+  constexpr uint64_t kCount = 10'500;
+  SeedCalls("dev-a", kCount);
+  std::vector<CallRow> all;
+  for (uint64_t n = 1; n <= kCount; ++n) all.push_back(SampleCall(n, kCall0));
+  const auto longest_first = [](const CallRow& a, const CallRow& b) {
+    return std::tie(a.duration_s, a.start_ms, a.call_id) >
+           std::tie(b.duration_s, b.start_ms, b.call_id);
+  };
+  CallQuery q;
+  q.filter.devices = {"dev-a"};
+  q.sort = CallSort::kDuration;
+  q.offset = 120;
+  q.limit = 30;
+  q.filter.direction = "outgoing";
+  std::vector<CallRow> expected;
+  for (const CallRow& c : all) {
+    if (c.direction == "outgoing") expected.push_back(c);
+  }
+  std::sort(expected.begin(), expected.end(), longest_first);
+  CallPage page = CallsOf(q);
+  EXPECT_EQ(Ids(page.items),
+            Ids(std::vector<CallRow>(expected.begin() + 120, expected.begin() + 150)));
+  q.descending = false;
+  std::reverse(expected.begin(), expected.end());
+  EXPECT_EQ(Ids(CallsOf(q).items),
+            Ids(std::vector<CallRow>(expected.begin() + 120, expected.begin() + 150)));
+}
+
+TEST_F(PbxDataTest, ReadsFromSeveralThreadsAtOnceAnswerAsAlone) {
+  SeedCalls("dev-a", 2'000);
+  CallQuery q;
+  q.filter.devices = {"dev-a"};
+  q.filter.q = "jörg";
+  q.limit = 20;
+  const std::vector<uint64_t> alone = Ids(CallsOf(q).items);
+  ASSERT_EQ(alone.size(), 20u);
+  TelephoneQuery phones_query;
+  phones_query.devices = {"dev-a"};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < 2 * SqliteStore::kReaders; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        Result<CallPage> page = store_->Calls(q);
+        if (!page.ok() || Ids(page->items) != alone) ++failures;
+        Result<TelephonePage> phones = store_->Telephones(phones_query);
+        if (!phones.ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -29,6 +30,12 @@ class PbxIngest {
                             IngestOutcome& outcome);
   Status ApplyCall(const std::string& device, const protocol::Record& record, int64_t now_ms,
                    IngestOutcome& outcome);
+  // Adds the calls stored since the last Finish to the trigram index (calls_fts), in one
+  // statement: FTS5 writes its pending terms out at every statement that touches it, so a
+  // row at a time would cost a segment (and merges) per call. Call before committing.
+  Status Finish();
+  // Forgets calls not yet indexed (their transaction was rolled back).
+  void Discard();
 
  private:
   struct Statements;
@@ -37,6 +44,7 @@ class PbxIngest {
 
   sqlite::Database& db_;
   std::unique_ptr<Statements> s_;
+  boost::json::array unindexed_calls_;  // [search_id, search] of each call stored
   std::chrono::steady_clock::time_point last_log_{};
   uint64_t suppressed_logs_ = 0;
 };

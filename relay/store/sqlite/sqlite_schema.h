@@ -149,6 +149,50 @@ CREATE UNIQUE INDEX calls_by_id ON calls(device, call_id);
 CREATE INDEX calls_by_time ON calls(device, start_ms, call_id, result, direction, call_type,
   duration_s, search);
 )sql",
+    // Version 3: an index for the q filter of calls and one for sorting them by duration.
+    //
+    // calls_fts: a trigram index (FTS5) of calls.search. A substring of three or more
+    // characters occurs in a row only if each of its trigrams does, so the rows holding all
+    // of them are a small superset of the matches that the query then checks with the same
+    // substring test as before: answers equal the scan's. `search` is folded already, so
+    // the tokenizer stays case-sensitive; contentless with detail=none because only rowids
+    // are needed (about 60 bytes per call). Its rowid is calls.search_id (calls has no
+    // rowid), unique, assigned by ingest as max + 1. Whoever inserts a call with a
+    // search_id indexes it, many rows per statement (FTS5 writes its pending terms out at
+    // each statement: an AFTER INSERT trigger would write a segment per call, 15 times
+    // slower). Triggers keep the index in step with every delete (retention included) and
+    // change of search_id or search, and give a row inserted without a search_id one (and
+    // so index it). Existing rows are numbered and indexed here.
+    //
+    // calls_by_duration: the longest (or shortest) calls of a device in index order with
+    // the equality filters, so a page sorted by duration over a wide range reads about
+    // offset + limit entries instead of sorting the whole range.
+    R"sql(
+ALTER TABLE calls ADD COLUMN search_id INTEGER;
+UPDATE calls SET search_id = k.n
+  FROM (SELECT device AS d, start_ms AS s, call_id AS c,
+               row_number() OVER (ORDER BY device, start_ms, call_id) AS n FROM calls) AS k
+  WHERE calls.device = k.d AND calls.start_ms = k.s AND calls.call_id = k.c;
+CREATE UNIQUE INDEX calls_by_search_id ON calls(search_id);
+CREATE VIRTUAL TABLE calls_fts USING fts5(search, content='', detail='none', columnsize=0,
+  tokenize='trigram case_sensitive 1');
+INSERT INTO calls_fts(rowid, search) SELECT search_id, search FROM calls;
+CREATE TRIGGER calls_search_id AFTER INSERT ON calls WHEN new.search_id IS NULL BEGIN
+  UPDATE calls SET search_id = (SELECT ifnull(max(search_id), 0) + 1 FROM calls)
+    WHERE device = new.device AND start_ms = new.start_ms AND call_id = new.call_id;
+END;
+CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls WHEN old.search_id IS NOT NULL BEGIN
+  INSERT INTO calls_fts(calls_fts, rowid, search) VALUES('delete', old.search_id, old.search);
+END;
+CREATE TRIGGER calls_fts_update AFTER UPDATE OF search_id, search ON calls BEGIN
+  INSERT INTO calls_fts(calls_fts, rowid, search)
+    SELECT 'delete', old.search_id, old.search WHERE old.search_id IS NOT NULL;
+  INSERT INTO calls_fts(rowid, search)
+    SELECT new.search_id, new.search WHERE new.search_id IS NOT NULL;
+END;
+CREATE INDEX calls_by_duration ON calls(device, duration_s, start_ms, call_id, result,
+  direction, call_type);
+)sql",
 };
 
 inline constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

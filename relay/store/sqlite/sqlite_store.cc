@@ -33,6 +33,11 @@ struct ReaderStatements {
   sqlite::Statement records, count_records, count_samples;
 };
 
+struct Reader {
+  sqlite::Database db;
+  ReaderStatements statements;
+};
+
 }  // namespace sqlite_detail
 
 namespace {
@@ -176,6 +181,7 @@ class IngestRun {
 
   // Writes the roll-ups gathered over all batches: one upsert per (device, bucket).
   Status Finish() {
+    CCC_RETURN_IF_ERROR(pbx_.Finish());
     CCC_RETURN_IF_ERROR(Upsert(w_.upsert_minute, minute_));
     return Upsert(w_.upsert_hour, hour_);
   }
@@ -331,10 +337,31 @@ Result<uint64_t> ReadCount(sqlite::Statement& s) {
 
 }  // namespace
 
-SqliteStore::SqliteStore()
-    : w_(std::make_unique<WriterStatements>()), r_(std::make_unique<ReaderStatements>()) {}
+SqliteStore::SqliteStore() : w_(std::make_unique<WriterStatements>()) {}
 
 SqliteStore::~SqliteStore() = default;
+
+SqliteStore::ReaderLease::~ReaderLease() {
+  {
+    std::lock_guard lock(store_.readers_mu_);
+    store_.free_readers_.push_back(&reader_);
+  }
+  store_.reader_freed_.notify_one();
+}
+
+sqlite::Database& SqliteStore::ReaderLease::db() { return reader_.db; }
+
+sqlite_detail::ReaderStatements& SqliteStore::ReaderLease::statements() {
+  return reader_.statements;
+}
+
+SqliteStore::ReaderLease SqliteStore::AcquireReader() {
+  std::unique_lock lock(readers_mu_);
+  reader_freed_.wait(lock, [this] { return !free_readers_.empty(); });
+  sqlite_detail::Reader* reader = free_readers_.back();
+  free_readers_.pop_back();
+  return ReaderLease(*this, *reader);
+}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
   std::unique_ptr<SqliteStore> store(new SqliteStore());
@@ -356,11 +383,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   reader_options.read_only = true;
   reader_options.create = false;
   reader_options.cache_kib = 8 * 1024;
-  Result<sqlite::Database> reader = sqlite::Database::Open(options.path, reader_options);
-  if (!reader.ok()) return reader.status();
-  store->reader_ = std::move(*reader);
-  CCC_RETURN_IF_ERROR(PrepareReader(store->reader_, *store->r_));
-  CCC_RETURN_IF_ERROR(sqlite_detail::RegisterSearchFunctions(store->reader_));
+  for (size_t i = 0; i < kReaders; ++i) {
+    auto reader = std::make_unique<sqlite_detail::Reader>();
+    Result<sqlite::Database> db = sqlite::Database::Open(options.path, reader_options);
+    if (!db.ok()) return db.status();
+    reader->db = std::move(*db);
+    CCC_RETURN_IF_ERROR(PrepareReader(reader->db, reader->statements));
+    CCC_RETURN_IF_ERROR(sqlite_detail::RegisterSearchFunctions(reader->db));
+    store->free_readers_.push_back(reader.get());
+    store->readers_.push_back(std::move(reader));
+  }
   return store;
 }
 
@@ -369,6 +401,7 @@ Result<IngestOutcome> SqliteStore::IngestBatches(const std::vector<protocol::Bat
   std::lock_guard lock(writer_mu_);
   Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(writer_);
   if (!tx.ok()) return tx.status();
+  pbx_->Discard();  // left over from a run that failed before its Finish
   IngestRun run(writer_, *w_, *pbx_, now_ms);
   for (const protocol::Batch& batch : batches) CCC_RETURN_IF_ERROR(run.Add(batch));
   CCC_RETURN_IF_ERROR(run.Finish());
@@ -403,8 +436,8 @@ Status SqliteStore::RemoveDevice(const std::string& device) {
 }
 
 Result<std::optional<Device>> SqliteStore::FindDevice(const std::string& device) {
-  std::lock_guard lock(reader_mu_);
-  sqlite::Statement& s = r_->find_device;
+  ReaderLease reader = AcquireReader();
+  sqlite::Statement& s = reader.statements().find_device;
   ScopedReset reset(s);
   s.Bind(1, device);
   Result<bool> row = s.Step();
@@ -414,8 +447,8 @@ Result<std::optional<Device>> SqliteStore::FindDevice(const std::string& device)
 }
 
 Result<std::vector<Device>> SqliteStore::ListDevices() {
-  std::lock_guard lock(reader_mu_);
-  sqlite::Statement& s = r_->list_devices;
+  ReaderLease reader = AcquireReader();
+  sqlite::Statement& s = reader.statements().list_devices;
   ScopedReset reset(s);
   std::vector<Device> devices;
   for (;;) {
@@ -428,10 +461,10 @@ Result<std::vector<Device>> SqliteStore::ListDevices() {
 
 Result<std::vector<RollupPoint>> SqliteStore::Samples(const std::string& device, Resolution res,
                                                       int64_t from_ms, int64_t to_ms) {
-  std::lock_guard lock(reader_mu_);
-  sqlite::Statement& s = res == Resolution::kRaw      ? r_->samples_raw
-                         : res == Resolution::kMinute ? r_->samples_minute
-                                                      : r_->samples_hour;
+  ReaderLease reader = AcquireReader();
+  sqlite::Statement& s = res == Resolution::kRaw      ? reader.statements().samples_raw
+                         : res == Resolution::kMinute ? reader.statements().samples_minute
+                                                      : reader.statements().samples_hour;
   ScopedReset reset(s);
   s.Bind(1, device).Bind(2, from_ms).Bind(3, to_ms);
   std::vector<RollupPoint> points;
@@ -458,8 +491,8 @@ Result<std::vector<RollupPoint>> SqliteStore::Samples(const std::string& device,
 Result<std::vector<StoredRecord>> SqliteStore::Records(const std::string& device,
                                                        const std::string& stream,
                                                        uint64_t after_seq, size_t limit) {
-  std::lock_guard lock(reader_mu_);
-  sqlite::Statement& s = r_->records;
+  ReaderLease reader = AcquireReader();
+  sqlite::Statement& s = reader.statements().records;
   ScopedReset reset(s);
   const int64_t sql_limit =
       static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
@@ -482,17 +515,17 @@ Result<std::vector<StoredRecord>> SqliteStore::Records(const std::string& device
 
 Result<uint64_t> SqliteStore::CountRecords(const std::string& device, const std::string& stream) {
   if (stream == protocol::kStreamTelemetry) return CountSamples(device);
-  std::lock_guard lock(reader_mu_);
-  ScopedReset reset(r_->count_records);
-  r_->count_records.Bind(1, device).Bind(2, stream);
-  return ReadCount(r_->count_records);
+  ReaderLease reader = AcquireReader();
+  ScopedReset reset(reader.statements().count_records);
+  reader.statements().count_records.Bind(1, device).Bind(2, stream);
+  return ReadCount(reader.statements().count_records);
 }
 
 Result<uint64_t> SqliteStore::CountSamples(const std::string& device) {
-  std::lock_guard lock(reader_mu_);
-  ScopedReset reset(r_->count_samples);
-  r_->count_samples.Bind(1, device);
-  return ReadCount(r_->count_samples);
+  ReaderLease reader = AcquireReader();
+  ScopedReset reset(reader.statements().count_samples);
+  reader.statements().count_samples.Bind(1, device);
+  return ReadCount(reader.statements().count_samples);
 }
 
 Result<uint64_t> SqliteStore::DeleteOlderThan(size_t table, int64_t cutoff_ms) {
@@ -542,9 +575,9 @@ Result<uint64_t> SqliteStore::ApplyRetention(const RetentionPolicy& policy, int6
 }
 
 bool SqliteStore::Healthy() {
-  std::lock_guard lock(reader_mu_);
-  ScopedReset reset(r_->health);
-  Result<bool> row = r_->health.Step();
+  ReaderLease reader = AcquireReader();
+  ScopedReset reset(reader.statements().health);
+  Result<bool> row = reader.statements().health.Step();
   return row.ok() && *row;
 }
 

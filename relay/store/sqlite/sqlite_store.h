@@ -1,8 +1,11 @@
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/sqlite/sqlite_db.h"
@@ -13,6 +16,7 @@ namespace ccc::relay::store {
 namespace sqlite_detail {
 struct WriterStatements;
 struct ReaderStatements;
+struct Reader;
 class PbxIngest;
 class SqliteCallCursor;
 struct CallKey;
@@ -20,10 +24,13 @@ struct CallKey;
 
 // The embedded SQLite backend of Store (one file, WAL).
 //
-// Threads: writes (IngestBatches, SetPresence, RegisterDevice, RemoveDevice,
-// ApplyRetention) go through one writer connection under writer_mu_; reads go through a
-// separate read-only connection under reader_mu_, so in WAL mode a reader sees the last
-// committed state and never waits for a long ingest transaction.
+// Threads: every method may be called from any thread. Writes (IngestBatches,
+// SetPresence, RegisterDevice, RemoveDevice, ApplyRetention, DeleteCallsBefore) go through
+// one writer connection under writer_mu_. Reads take one of kReaders read-only connections
+// from a pool for the duration of one query (a CallCursor per Next), waiting only when all
+// are busy: two slow pages run side by side instead of queueing, and in WAL mode a reader
+// sees the last committed state and never waits for a long ingest transaction. A
+// connection is used by one thread at a time (SQLite's serialized mode is not relied on).
 //
 // Storage notes: telemetry bodies must be {"cpu_pct": 0..100, "mem_used_bytes": uint,
 // "mem_total_bytes": uint} (extra keys ignored, byte counts below 2^63); anything else is
@@ -31,6 +38,10 @@ struct CallKey;
 // 2^63 order correctly in Records(); the dedup bookkeeping is exact over all of uint64_t.
 class SqliteStore final : public Store {
  public:
+  // Read connections in the pool: 2 cores serve at most two queries at once; the others
+  // keep a third and fourth request from queueing behind two slow ones.
+  static constexpr size_t kReaders = 4;
+
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
 
@@ -69,7 +80,10 @@ class SqliteStore final : public Store {
   // query over all devices. Calls and the cursor query each device by its (device,
   // start_ms, call_id) key range and merge the devices' answers in memory: a page of a
   // fleet costs devices x (offset + limit) rows at most, a cursor holds at most one chunk
-  // per device.
+  // per device. Calls with a q of 3 or more characters whose rarest trigrams are held by
+  // at most 5,000 rows (calls_fts) check only those rows, for all devices in one query,
+  // and count them exactly; a page sorted by duration over more than 10,000 calls walks
+  // calls_by_duration.
   Result<TelephonePage> Telephones(const TelephoneQuery& query) override;
   Result<AccountPage> Accounts(const AccountQuery& query) override;
   Result<CallPage> Calls(const CallQuery& query) override;
@@ -81,7 +95,27 @@ class SqliteStore final : public Store {
  private:
   friend class sqlite_detail::SqliteCallCursor;
 
+  // Exclusive use of one pooled read connection until destroyed. Code holding a lease never
+  // waits for a second one (it passes its connection down instead), so the pool cannot
+  // deadlock.
+  class ReaderLease {
+   public:
+    ReaderLease(SqliteStore& store, sqlite_detail::Reader& reader)
+        : store_(store), reader_(reader) {}
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    ~ReaderLease();
+    sqlite::Database& db();
+    sqlite_detail::ReaderStatements& statements();
+
+   private:
+    SqliteStore& store_;
+    sqlite_detail::Reader& reader_;
+  };
+
   SqliteStore();
+  // Waits until a read connection is free.
+  ReaderLease AcquireReader();
   Result<uint64_t> DeleteOlderThan(size_t table, int64_t cutoff_ms);
   // Up to limit rows of one device matching filter, in the order of sort/descending,
   // skipping offset rows, or (when after is set) only rows after that key. by_index: select
@@ -91,19 +125,30 @@ class SqliteStore final : public Store {
                                                CallSort sort, bool descending,
                                                const sqlite_detail::CallKey* after, size_t offset,
                                                size_t limit, bool by_index);
-  Result<uint64_t> CountDeviceCalls(const std::string& device, const CallFilter& filter,
-                                    uint64_t limit);
+  // Matches of filter for one device, counting stops after limit (0: no limit).
+  Result<uint64_t> CountDeviceCalls(sqlite::Database& db, const std::string& device,
+                                    const CallFilter& filter, uint64_t limit);
   // Calls for one device sorted by time: the page and the total from one scan.
   Result<CallPage> PageAndCountInOnePass(const std::string& device, const CallQuery& query);
+  // The calls_fts MATCH expression whose rows include every call containing folded_q, when
+  // at most 5,000 rows satisfy it; nullopt when q is too short for trigrams or too common
+  // (then the scan answers).
+  Result<std::optional<std::string>> TrigramMatch(sqlite::Database& db, std::string_view folded_q);
+  // The page and exact total of query from the rows matching `match` (each checked
+  // against the whole filter).
+  Result<CallPage> PageFromCandidates(sqlite::Database& db, const std::string& match,
+                                      const CallQuery& query,
+                                      const std::vector<std::string>& devices);
 
   std::mutex writer_mu_;
   sqlite::Database writer_;
   std::unique_ptr<sqlite_detail::WriterStatements> w_;
   std::unique_ptr<sqlite_detail::PbxIngest> pbx_;
 
-  std::mutex reader_mu_;
-  sqlite::Database reader_;
-  std::unique_ptr<sqlite_detail::ReaderStatements> r_;
+  std::mutex readers_mu_;
+  std::condition_variable reader_freed_;
+  std::vector<std::unique_ptr<sqlite_detail::Reader>> readers_;  // fixed after Open
+  std::vector<sqlite_detail::Reader*> free_readers_;             // under readers_mu_
 };
 
 }  // namespace ccc::relay::store
