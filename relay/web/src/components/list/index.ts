@@ -3,6 +3,13 @@
 export { DataList, hideBelowClass } from "./DataList";
 export { FilterBox, type FilterBoxProps } from "./FilterBox";
 export { Pagination, lastPageOffset, type PaginationProps } from "./Pagination";
+export {
+  useDeletableList,
+  type DeletableList,
+  type DeletableListOptions,
+  type DeleteOneMutation,
+  type ListQueryResult,
+} from "./useDeletableList";
 export { useListState, FILTER_DEBOUNCE_MS, type ListStateOptions, type SetListState } from "./useListState";
 export {
   DEFAULT_PAGE_SIZE,

@@ -19,17 +19,9 @@ export default {
     descriptionTooLong: "Die Beschreibung darf höchstens {{max}} Zeichen lang sein.",
   },
   picker: {
-    searching: "Suche läuft…",
-    suggestions_one: "{{count}} Vorschlag. Mit den Pfeiltasten erreichen Sie ihn.",
-    suggestions_other: "{{count}} Vorschläge. Mit den Pfeiltasten blättern Sie durch die Liste.",
     user: {
       placeholder: "E-Mail-Adresse oder Namen eingeben",
       none: "Kein Kollege und keine Kollegin passt dazu.",
-    },
-    system: {
-      placeholder: "Namen oder Seriennummer eingeben",
-      none: "Keine Anlage passt dazu.",
-      noneAllowed: "Es gibt passende Anlagen, aber bei keiner davon dürfen Sie das tun.",
     },
   },
   authorisations: {

@@ -83,4 +83,14 @@ export default {
   dates: {
     never: "nie",
   },
+  picker: {
+    searching: "Suche läuft…",
+    suggestions_one: "{{count}} Vorschlag. Mit den Pfeiltasten erreichen Sie ihn.",
+    suggestions_other: "{{count}} Vorschläge. Mit den Pfeiltasten blättern Sie durch die Liste.",
+    system: {
+      placeholder: "Namen oder Seriennummer eingeben",
+      none: "Keine Anlage passt dazu.",
+      noneAllowed: "Es gibt passende Anlagen, aber bei keiner davon dürfen Sie das tun.",
+    },
+  },
 } satisfies Translation<typeof en>;

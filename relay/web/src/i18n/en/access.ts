@@ -16,17 +16,9 @@ export default {
     descriptionTooLong: "The description can be at most {{max}} characters long.",
   },
   picker: {
-    searching: "Searching…",
-    suggestions_one: "{{count}} suggestion. Use the arrow keys to go through it.",
-    suggestions_other: "{{count}} suggestions. Use the arrow keys to go through them.",
     user: {
       placeholder: "Type an e-mail address or name",
       none: "No colleague matches.",
-    },
-    system: {
-      placeholder: "Type a name or serial number",
-      none: "No system matches.",
-      noneAllowed: "Matching systems exist, but you may not do this on any of them.",
     },
   },
   authorisations: {

@@ -81,4 +81,14 @@ export default {
   dates: {
     never: "never",
   },
+  picker: {
+    searching: "Searching…",
+    suggestions_one: "{{count}} suggestion. Use the arrow keys to go through it.",
+    suggestions_other: "{{count}} suggestions. Use the arrow keys to go through them.",
+    system: {
+      placeholder: "Type a name or serial number",
+      none: "No system matches.",
+      noneAllowed: "Matching systems exist, but you may not do this on any of them.",
+    },
+  },
 } as const;

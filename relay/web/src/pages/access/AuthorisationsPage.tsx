@@ -7,14 +7,12 @@ import {
   useDeleteAuthorisation,
   useDeleteAuthorisations,
 } from "../../api/authorisations";
-import { errorText } from "../../api/errors";
 import type { Authorisation } from "../../api/types";
 import ConfirmDialog from "../../components/ConfirmDialog";
-import { useNotify } from "../../components/Notifications";
-import { DataList, defaultListState, useListState, type Column, type ListSelection } from "../../components/list";
+import { DataList, defaultListState, useDeletableList, type Column } from "../../components/list";
 import { EditRolesDialog, GrantDialog } from "./AuthorisationDialogs";
 import { useFormatDateTime } from "./format";
-import { systemText } from "./Pickers";
+import { systemText } from "../../components/pickers/SystemPicker";
 import { RoleChips } from "./Roles";
 import "./access.css";
 
@@ -25,14 +23,19 @@ const DEFAULTS = defaultListState("created", "desc");
 export default function AuthorisationsPage() {
   const { t } = useTranslation("access");
   const formatDate = useFormatDateTime();
-  const notify = useNotify();
-  const [state, setState] = useListState(DEFAULTS, AUTHORISATION_SORT_KEYS);
-  const list = useAuthorisationList(state);
   const [granting, setGranting] = useState(false);
   const [editing, setEditing] = useState<Authorisation | null>(null);
-  const [deleting, setDeleting] = useState<Authorisation | null>(null);
-  const deleteOne = useDeleteAuthorisation();
-  const deleteRows = useDeleteAuthorisations();
+  const rows = useDeletableList<Authorisation>({
+    defaults: DEFAULTS,
+    sortKeys: AUTHORISATION_SORT_KEYS,
+    useList: useAuthorisationList,
+    canSelect: () => true,
+    confirmText: (count) => t("authorisations.delete.confirmMany", { count }),
+    deleteRows: useDeleteAuthorisations(),
+    deleteOne: useDeleteAuthorisation(),
+    deletedText: (row) => t("authorisations.delete.done", { email: row.user.email, system: systemText(row.system) }),
+  });
+  const { askDelete, deleting } = rows;
 
   const rowLabel = useCallback(
     (row: Authorisation) => t("authorisations.rowLabel", { email: row.user.email, system: row.system.name }),
@@ -80,15 +83,6 @@ export default function AuthorisationsPage() {
     [t, formatDate],
   );
 
-  const selection = useMemo<ListSelection<Authorisation>>(
-    () => ({
-      canSelect: () => true,
-      deleteRows,
-      confirmText: (count) => t("authorisations.delete.confirmMany", { count }),
-    }),
-    [deleteRows, t],
-  );
-
   const rowActions = useCallback(
     (row: Authorisation) => (
       <span className="access-row-actions" data-testid={`authorisation-actions-${row.id}`}>
@@ -96,29 +90,14 @@ export default function AuthorisationsPage() {
           <Pencil aria-hidden size={16} />
           {t("authorisations.edit.button")}
         </button>
-        <button type="button" className="button" onClick={() => setDeleting(row)}>
+        <button type="button" className="button" onClick={() => askDelete(row)}>
           <Trash2 aria-hidden size={16} />
           {t("authorisations.delete.button")}
         </button>
       </span>
     ),
-    [t],
+    [t, askDelete],
   );
-
-  const confirmDelete = () => {
-    if (!deleting) return;
-    const row = deleting;
-    deleteOne.mutate(row.id, {
-      onSuccess: () => {
-        notify.success(t("authorisations.delete.done", { email: row.user.email, system: systemText(row.system) }));
-        setDeleting(null);
-      },
-      onError: (error) => {
-        notify.error(errorText(t, error));
-        setDeleting(null);
-      },
-    });
-  };
 
   return (
     <div className="access-page" data-testid="page-authorisations">
@@ -130,13 +109,7 @@ export default function AuthorisationsPage() {
         caption={t("authorisations.caption")}
         columns={columns}
         rowKey={(row) => row.id}
-        state={state}
-        onStateChange={setState}
-        data={list.data}
-        isLoading={list.isLoading}
-        isFetching={list.isFetching}
-        error={list.error}
-        onRetry={() => void list.refetch()}
+        {...rows.listProps}
         emptyText={t("authorisations.empty")}
         noMatchText={t("authorisations.noMatch")}
         filterLabel={t("authorisations.filter")}
@@ -146,7 +119,6 @@ export default function AuthorisationsPage() {
             {t("authorisations.grant.button")}
           </button>
         }
-        selection={selection}
         rowActions={rowActions}
         rowLabel={rowLabel}
         testId="authorisations-table"
@@ -154,7 +126,6 @@ export default function AuthorisationsPage() {
       <GrantDialog open={granting} onClose={() => setGranting(false)} />
       <EditRolesDialog authorisation={editing} onClose={() => setEditing(null)} />
       <ConfirmDialog
-        open={deleting !== null}
         title={t("authorisations.delete.title")}
         text={
           deleting ? (
@@ -168,10 +139,7 @@ export default function AuthorisationsPage() {
           ) : null
         }
         confirmLabel={t("authorisations.delete.confirm")}
-        danger
-        busy={deleteOne.isPending}
-        onConfirm={confirmDelete}
-        onCancel={() => setDeleting(null)}
+        {...rows.confirmProps}
       />
     </div>
   );

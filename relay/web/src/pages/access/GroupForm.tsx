@@ -1,15 +1,15 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useId } from "react";
-import { Controller, useForm, type UseFormReturn } from "react-hook-form";
+import { useForm, type UseFormReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { isApiError } from "../../api/client";
 import { useCreateGroup, useUpdateGroup } from "../../api/groups";
 import { errorText } from "../../api/errors";
 import type { Group } from "../../api/types";
-import Dialog from "../../components/Dialog";
+import FormDialog from "../../components/FormDialog";
+import TextField from "../../components/TextField";
 import { useNotify } from "../../components/Notifications";
-import { FormButtons } from "./FormButtons";
-import { RoleSelect } from "./Roles";
+import { RoleField } from "./formFields";
 import {
   EMPTY_GROUP_FORM,
   GROUP_DESCRIPTION_MAX,
@@ -34,26 +34,13 @@ export function GroupFormFields({ form, autoFocus = false }: { form: UseFormRetu
   const described = (name: string, hasError: boolean) => `${id}-${name}-hint${hasError ? ` ${id}-${name}-error` : ""}`;
   return (
     <>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>{t("access:groupForm.name")}</label>
-        <input
-          id={`${id}-name`}
-          type="text"
-          autoComplete="off"
-          data-autofocus={autoFocus ? "" : undefined}
-          aria-invalid={errors.name ? true : undefined}
-          aria-describedby={described("name", !!errors.name)}
-          {...form.register("name")}
-        />
-        <p id={`${id}-name-hint`} className="field-hint">
-          {t("access:groupForm.nameHint", { max: GROUP_NAME_MAX })}
-        </p>
-        {errors.name?.message && (
-          <p id={`${id}-name-error`} className="field-error">
-            {t(`access:validation.${errors.name.message}`, { max: GROUP_NAME_MAX })}
-          </p>
-        )}
-      </div>
+      <TextField
+        label={t("access:groupForm.name")}
+        hint={t("access:groupForm.nameHint", { max: GROUP_NAME_MAX })}
+        error={errors.name?.message && t(`access:validation.${errors.name.message}`, { max: GROUP_NAME_MAX })}
+        initialFocus={autoFocus}
+        {...form.register("name")}
+      />
       <div className="field">
         <label htmlFor={`${id}-description`}>{t("access:groupForm.description")}</label>
         <textarea
@@ -72,19 +59,12 @@ export function GroupFormFields({ form, autoFocus = false }: { form: UseFormRetu
           </p>
         )}
       </div>
-      <Controller
+      <RoleField
         control={form.control}
         name="defaultRole"
-        render={({ field }) => (
-          <RoleSelect
-            label={t("access:groupForm.defaultRole")}
-            value={field.value}
-            onChange={field.onChange}
-            selectRef={field.ref}
-            emptyLabel={t("access:groupForm.noDefaultRole")}
-            hint={t("access:groupForm.defaultRoleHint")}
-          />
-        )}
+        label={t("access:groupForm.defaultRole")}
+        emptyLabel={t("access:groupForm.noDefaultRole")}
+        hint={t("access:groupForm.defaultRoleHint")}
       />
       <div className="access-check">
         <input
@@ -126,74 +106,38 @@ export function GroupDialog({
   onClose: () => void;
   onCreated?: (group: Group) => void;
 }) {
-  const { t } = useTranslation("access");
-  const create = useCreateGroup();
-  const update = useUpdateGroup();
-  const pending = create.isPending || update.isPending;
-  const close = () => {
-    if (pending) return;
-    create.reset();
-    update.reset();
-    onClose();
-  };
-  return (
-    <Dialog
-      open={open}
-      title={group ? t("groupForm.editTitle", { name: group.name }) : t("groupForm.createTitle")}
-      onClose={close}
-      dismissible={!pending}
-    >
-      <GroupDialogForm group={group} create={create} update={update} onDone={close} onCreated={onCreated} />
-    </Dialog>
-  );
-}
-
-function GroupDialogForm({
-  group,
-  create,
-  update,
-  onDone,
-  onCreated,
-}: {
-  group: Group | null;
-  create: ReturnType<typeof useCreateGroup>;
-  update: ReturnType<typeof useUpdateGroup>;
-  onDone: () => void;
-  onCreated?: (group: Group) => void;
-}) {
   const { t } = useTranslation(["access", "common"]);
   const notify = useNotify();
-  const form = useGroupForm(group ? groupToForm(group) : EMPTY_GROUP_FORM);
-  const { errors } = form.formState;
-  const submit = form.handleSubmit(async (values) => {
-    const input = formToGroupInput(values);
-    try {
-      if (group) {
-        await update.mutateAsync({ id: group.id, input });
-        notify.success(t("access:groupForm.saved", { name: input.name }));
-      } else {
-        const created = await create.mutateAsync(input);
-        notify.success(t("access:groupForm.created", { name: created.name }));
-        onCreated?.(created);
-      }
-      onDone();
-    } catch (error) {
-      showGroupError(form, error, errorText(t, error));
-    }
-  });
+  const create = useCreateGroup();
+  const update = useUpdateGroup();
   return (
-    <form className="access-form" noValidate onSubmit={(event) => void submit(event)}>
-      <GroupFormFields form={form} autoFocus />
-      {errors.root?.message && (
-        <p className="notice danger" role="alert">
-          {errors.root.message}
-        </p>
-      )}
-      <FormButtons
-        pending={create.isPending || update.isPending}
-        submitLabel={group ? t("common:actions.save") : t("access:groupForm.createSubmit")}
-        onCancel={onDone}
-      />
-    </form>
+    <FormDialog
+      open={open}
+      title={group ? t("access:groupForm.editTitle", { name: group.name }) : t("access:groupForm.createTitle")}
+      onClose={onClose}
+      pending={create.isPending || update.isPending}
+      schema={groupSchema}
+      defaultValues={group ? groupToForm(group) : EMPTY_GROUP_FORM}
+      submitLabel={group ? t("common:actions.save") : t("access:groupForm.createSubmit")}
+      className="access-form"
+      onSubmit={async (values, form) => {
+        const input = formToGroupInput(values);
+        try {
+          if (group) {
+            await update.mutateAsync({ id: group.id, input });
+            notify.success(t("access:groupForm.saved", { name: input.name }));
+          } else {
+            const created = await create.mutateAsync(input);
+            notify.success(t("access:groupForm.created", { name: created.name }));
+            onCreated?.(created);
+          }
+          onClose();
+        } catch (error) {
+          showGroupError(form, error, errorText(t, error));
+        }
+      }}
+    >
+      {(form) => <GroupFormFields form={form} autoFocus />}
+    </FormDialog>
   );
 }

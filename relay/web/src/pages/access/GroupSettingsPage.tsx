@@ -23,7 +23,7 @@ import { useNotify } from "../../components/Notifications";
 import Spinner from "../../components/Spinner";
 import { DataList, defaultListState, useListState, type Column, type ListSelection } from "../../components/list";
 import { useCurrentUser } from "../../layout/SessionContext";
-import { FormButtons } from "./FormButtons";
+import { FormButtons } from "../../components/FormButtons";
 import { useFormatDateTime } from "./format";
 import { GroupFormFields, showGroupError, useGroupForm } from "./GroupForm";
 import { AddMemberDialog, AddSystemDialog, MemberRoleDialog, useDefaultRoleChoice } from "./GroupMemberDialogs";

@@ -2,7 +2,7 @@ import { Globe, Lock, LogIn, LogOut, UserCheck, Crown } from "lucide-react";
 import { useMemo, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useJoinGroup, useLeaveGroup } from "../../api/groups";
+import { deleteGroup, useBulkGroupAction, useJoinGroup, useLeaveGroup } from "../../api/groups";
 import { errorText } from "../../api/errors";
 import type { Group } from "../../api/types";
 import ConfirmDialog from "../../components/ConfirmDialog";
@@ -56,6 +56,16 @@ export function groupNameId(group: { id: number }): string {
 }
 
 // The columns B5 and B6 share. `withMembership` adds the user's relation to each group.
+// Edit mode of the group lists: only own groups can be selected and deleted.
+export function useGroupSelection(userId: number) {
+  const { t } = useTranslation("access");
+  return {
+    canSelect: (group: Group) => group.owner.id === userId,
+    confirmText: (count: number) => t("ownGroups.delete.confirmMany", { count }),
+    deleteRows: useBulkGroupAction((group: Group) => deleteGroup(group.id)),
+  };
+}
+
 export function useGroupColumns(userId: number, withMembership: boolean): Column<Group>[] {
   const { t } = useTranslation("access");
   const formatDate = useFormatDateTime();

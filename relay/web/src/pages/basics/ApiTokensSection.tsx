@@ -19,8 +19,8 @@ import ConfirmDialog from "../../components/ConfirmDialog";
 import Dialog from "../../components/Dialog";
 import { DataList, defaultListState, useListState, type Column, type ListSelection } from "../../components/list";
 import { useNotify } from "../../components/Notifications";
-import { copyText } from "./clipboard";
-import { formatDateTime } from "./format";
+import { copyText } from "../../components/clipboard";
+import { formatDateTime } from "../../components/format";
 import { MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, tokenSchema, toNewApiToken, type TokenFormValues } from "./tokenForm";
 
 const DEFAULTS = defaultListState("created", "desc");
@@ -39,7 +39,7 @@ export default function ApiTokensSection() {
   const [deleting, setDeleting] = useState<ApiToken | null>(null);
 
   const date = useCallback(
-    (value: string | null, missing: string) => formatDateTime(value, i18n.language) ?? missing,
+    (value: string | null, missing: string) => formatDateTime(value, i18n.language) || missing,
     [i18n.language],
   );
 

@@ -12,8 +12,8 @@ import ErrorState from "../../components/ErrorState";
 import { useNotify } from "../../components/Notifications";
 import Spinner from "../../components/Spinner";
 import { useCurrentUser } from "../../layout/SessionContext";
-import { copyText } from "./clipboard";
-import { formatDateTime } from "./format";
+import { copyText } from "../../components/clipboard";
+import { formatDateTime } from "../../components/format";
 import { statusInfoText, type StatusFacts, type StatusField } from "./statusInfo";
 import "./basics.css";
 

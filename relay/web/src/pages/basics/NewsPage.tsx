@@ -6,7 +6,7 @@ import type { NewsItem } from "../../api/types";
 import ErrorState from "../../components/ErrorState";
 import { defaultListState, FilterBox, lastPageOffset, Pagination, useListState } from "../../components/list";
 import Spinner from "../../components/Spinner";
-import { formatDateTime } from "./format";
+import { formatDateTime } from "../../components/format";
 import "./basics.css";
 
 // News has one order only (newest first), so no sort key is sent.

@@ -16,7 +16,7 @@ import {
   type Scope,
 } from "../../api/pbxdata";
 import { DataList, defaultListState, useListState, type Column } from "../../components/list";
-import { formatDateTime } from "../systems/format";
+import { formatDateTime } from "../../components/format";
 import ExportDialog from "./ExportDialog";
 import {
   CALL_FILTER_KEYS,

@@ -4,9 +4,10 @@ import { isApiError } from "../../api/client";
 import { useLicences, type Licence, type LicenceInformation } from "../../api/pbxdata";
 import ErrorState from "../../components/ErrorState";
 import Spinner from "../../components/Spinner";
-import { formatDateTime } from "../systems/format";
+import { formatDateTime } from "../../components/format";
 import { formatUptime } from "./format";
-import { Fact, NotFoundNotice, PbxPage, RefusalNotice, RelativeTime, refusalOf, useSystemFrame } from "./frame";
+import { Fact, Facts } from "../../components/Facts";
+import { NotFoundNotice, PbxPage, RefusalNotice, RelativeTime, refusalOf, useSystemFrame } from "./frame";
 
 // Systems > Selected system > Licences (FEATURES D4, D3): the device as the PBX last
 // reported it, its licences with their use, and the expansion modules fitted.
@@ -50,10 +51,10 @@ function LicenceDetails({ info }: { info: LicenceInformation }) {
     value ? mono ? <span className="mono">{value}</span> : value : notGiven;
   const uptime = formatUptime(info.uptime_s, language);
   return (
-    <div className="pbx-cards">
+    <div className="card-grid pbx-cards">
       <section className="card" aria-labelledby="licences-device">
         <h2 id="licences-device">{t("licences.device")}</h2>
-        <dl className="pbx-facts">
+        <Facts>
           <Fact label={t("licences.model")}>{text(info.model)}</Fact>
           <Fact label={t("licences.serial")}>{text(info.serial, true)}</Fact>
           <Fact label={t("licences.firmware")}>{text(info.firmware)}</Fact>
@@ -64,7 +65,7 @@ function LicenceDetails({ info }: { info: LicenceInformation }) {
           </Fact>
           <Fact label={t("licences.uptime")}>{uptime || notGiven}</Fact>
           <Fact label={t("licences.reportedAt")}>{info.reported_at ? <RelativeTime iso={info.reported_at} /> : notGiven}</Fact>
-        </dl>
+        </Facts>
       </section>
 
       <section className="card" aria-labelledby="licences-list">

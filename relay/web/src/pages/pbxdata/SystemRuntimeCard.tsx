@@ -1,9 +1,9 @@
 import { useTranslation } from "react-i18next";
 import { useSystemInformation } from "../../api/systems";
 import type { SystemInformation } from "../../api/types";
-import { formatDateTime } from "../systems/format";
+import { formatDateTime } from "../../components/format";
 import { formatUptime } from "./format";
-import { Fact } from "./frame";
+import { Fact, Facts } from "../../components/Facts";
 import "./pbxdata.css";
 
 // What /systems/{id}/information adds since issue 5 (hardware revision, last start, uptime).
@@ -34,7 +34,7 @@ export function SystemRuntimeCard({ systemId, enabled = true }: { systemId: numb
   return (
     <section className="card" aria-labelledby="runtime-section" data-testid="system-runtime">
       <h2 id="runtime-section">{t("runtime.title")}</h2>
-      <dl className="pbx-facts">
+      <Facts>
         {facts.hardware_revision && <Fact label={t("runtime.hardwareRevision")}>{facts.hardware_revision}</Fact>}
         {facts.booted_at && (
           <Fact label={t("runtime.bootedAt")}>
@@ -42,7 +42,7 @@ export function SystemRuntimeCard({ systemId, enabled = true }: { systemId: numb
           </Fact>
         )}
         {facts.uptime_s !== null && <Fact label={t("runtime.uptime")}>{formatUptime(facts.uptime_s, language)}</Fact>}
-      </dl>
+      </Facts>
     </section>
   );
 }

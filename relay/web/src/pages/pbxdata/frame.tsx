@@ -8,8 +8,8 @@ import type { SystemRef } from "../../api/pbxdata";
 import { useSystem } from "../../api/systems";
 import type { SystemAction } from "../../api/types";
 import { forgetSelectedSystem, rememberSelectedSystem } from "../../layout/selectedSystem";
-import { SystemPicker } from "../access/Pickers";
-import { formatDateTime, formatRelative } from "../systems/format";
+import { SystemPicker } from "../../components/pickers/SystemPicker";
+import { formatDateTime, formatRelative } from "../../components/format";
 import { parseId } from "./filters";
 import "./pbxdata.css";
 
@@ -262,16 +262,6 @@ export function SystemFilter({
         action={action}
         testId="system-filter"
       />
-    </div>
-  );
-}
-
-// One fact of a card: label and value side by side.
-export function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="pbx-fact">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
     </div>
   );
 }

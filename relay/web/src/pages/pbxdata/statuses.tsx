@@ -179,7 +179,7 @@ export function callTypeText(texts: PbxTexts, callType: string): string {
 export const Badge = memo(function Badge({ look, text, testId }: { look: Look; text: string; testId?: string }) {
   const Icon = look.icon;
   return (
-    <span className={`pbx-badge pbx-tone-${look.tone}`} data-testid={testId}>
+    <span className={`badge pbx-badge tone-${look.tone}`} data-testid={testId}>
       <Icon aria-hidden size={14} />
       {text}
     </span>

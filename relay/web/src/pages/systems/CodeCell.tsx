@@ -1,7 +1,7 @@
 import { Ban, Copy, RefreshCw, TriangleAlert } from "lucide-react";
 import { memo } from "react";
 import type { System } from "../../api/types";
-import { formatDateTime, formatRelative } from "./format";
+import { formatDateTime, formatRelative } from "../../components/format";
 import { codeActions } from "./systemLogic";
 import type { SystemTexts } from "./texts";
 import "./systems.css";

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { System } from "../../api/types";
 import type { CodeHandlers } from "./CodeCell";
 import PairHint from "./PairHint";
-import { formatDateTime } from "./format";
+import { formatDateTime } from "../../components/format";
 import { codeActions } from "./systemLogic";
 import "./systems.css";
 

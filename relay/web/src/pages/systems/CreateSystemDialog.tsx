@@ -1,19 +1,17 @@
-import { zodResolver } from "@hookform/resolvers/zod";
 import { Copy, KeyRound } from "lucide-react";
-import { useEffect, useId, useRef, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { errorText } from "../../api/errors";
 import { isApiError } from "../../api/client";
 import { useCreateSystem } from "../../api/systems";
 import type { System } from "../../api/types";
 import Dialog from "../../components/Dialog";
-import Spinner from "../../components/Spinner";
+import { DialogForm } from "../../components/FormDialog";
+import TextField from "../../components/TextField";
 import { useCopy } from "./clipboard";
-import { formatDateTime } from "./format";
+import { formatDateTime } from "../../components/format";
 import PairHint from "./PairHint";
-import { createSystemSchema, type CreateSystemForm, type CreateSystemValues } from "./systemForms";
+import { createSystemSchema } from "./systemForms";
 import "./systems.css";
 
 interface CreateSystemDialogProps {
@@ -62,82 +60,47 @@ function CreateForm({
   create: ReturnType<typeof useCreateSystem>;
 }) {
   const { t } = useTranslation("systems");
-  const { t: tCommon } = useTranslation();
-  const nameId = useId();
-  const serialId = useId();
-  const form = useForm<CreateSystemForm, unknown, CreateSystemValues>({
-    resolver: zodResolver(createSystemSchema),
-    defaultValues: { name: "", serial: "" },
-  });
-  const { errors } = form.formState;
-
-  const submit = form.handleSubmit((values) =>
-    create.mutateAsync(values).then(onCreated, (error: unknown) => {
-      if (isApiError(error, "conflict")) {
-        form.setError("serial", { message: "create.conflict" }, { shouldFocus: true });
-      } else {
-        form.setError("root", { message: errorText(t, error) });
-      }
-    }),
-  );
-
   return (
-    <form className="systems-form" noValidate onSubmit={(event) => void submit(event)}>
-      <div className="field">
-        <label htmlFor={nameId}>{t("create.name")}</label>
-        <input
-          id={nameId}
-          type="text"
-          autoComplete="off"
-          data-autofocus=""
-          aria-invalid={errors.name ? true : undefined}
-          aria-describedby={`${nameId}-hint${errors.name ? ` ${nameId}-error` : ""}`}
-          {...form.register("name")}
-        />
-        <p id={`${nameId}-hint`} className="field-hint">
-          {t("create.nameHint")}
-        </p>
-        {errors.name?.message && (
-          <p id={`${nameId}-error`} className="field-error">
-            {t(errors.name.message)}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor={serialId}>{t("create.serial")}</label>
-        <input
-          id={serialId}
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          className="mono"
-          aria-invalid={errors.serial ? true : undefined}
-          aria-describedby={`${serialId}-hint${errors.serial ? ` ${serialId}-error` : ""}`}
-          {...form.register("serial")}
-        />
-        <p id={`${serialId}-hint`} className="field-hint">
-          {t("create.serialHint")}
-        </p>
-        {errors.serial?.message && (
-          <p id={`${serialId}-error`} className="field-error">
-            {t(errors.serial.message)}
-          </p>
-        )}
-      </div>
-      {errors.root?.message && (
-        <p className="notice danger" role="alert">
-          {errors.root.message}
-        </p>
-      )}
-      <div className="systems-form-buttons">
-        <button type="button" className="button" onClick={onCancel} disabled={create.isPending}>
-          {tCommon("actions.cancel")}
-        </button>
-        <button type="submit" className="button primary" disabled={create.isPending}>
-          {create.isPending ? <Spinner label={tCommon("state.saving")} /> : t("create.submit")}
-        </button>
-      </div>
-    </form>
+    <DialogForm
+      schema={createSystemSchema}
+      defaultValues={{ name: "", serial: "" }}
+      submitLabel={t("create.submit")}
+      pending={create.isPending}
+      onCancel={onCancel}
+      className="systems-form"
+      onSubmit={async (values, form) => {
+        try {
+          onCreated(await create.mutateAsync(values));
+        } catch (error) {
+          // The serial is taken: that field is what to change.
+          if (!isApiError(error, "conflict")) throw error;
+          form.setError("serial", { message: "create.conflict" }, { shouldFocus: true });
+        }
+      }}
+    >
+      {(form) => {
+        const { errors } = form.formState;
+        return (
+          <>
+            <TextField
+              label={t("create.name")}
+              hint={t("create.nameHint")}
+              error={errors.name?.message && t(errors.name.message)}
+              initialFocus
+              {...form.register("name")}
+            />
+            <TextField
+              label={t("create.serial")}
+              hint={t("create.serialHint")}
+              error={errors.serial?.message && t(errors.serial.message)}
+              spellCheck={false}
+              className="mono"
+              {...form.register("serial")}
+            />
+          </>
+        );
+      }}
+    </DialogForm>
   );
 }
 
@@ -167,7 +130,7 @@ function CreatedCode({ system, onDone }: { system: System; onDone: () => void })
           </p>
         </>
       )}
-      <div className="systems-form-buttons">
+      <div className="form-buttons">
         <Link className="button" to={`/systems/${system.id}`} onClick={onDone}>
           {t("create.open")}
         </Link>

@@ -104,7 +104,7 @@ export const RowMenu = memo(function RowMenu({ system, texts, onRename }: RowMen
         <Ellipsis aria-hidden size={18} />
       </button>
       {open && (
-        <ul id={panelId} ref={panel} className="row-menu-panel" style={place}>
+        <ul id={panelId} ref={panel} className="row-menu-panel popup-list" style={place}>
           {links.map((link) => (
             <li key={link.key}>
               <Link className="row-menu-item" to={link.to} onClick={() => setOpen(false)}>

@@ -28,7 +28,7 @@ export const StateBadge = memo(function StateBadge({ system, texts, withReasons 
   const reasons = withReasons ? view.reasons.map((reason) => texts.reason[reason]).join(", ") : "";
   return (
     <span className="sys-state">
-      <span className={`sys-state-badge sys-tone-${view.tone}`} data-testid={`state-${system.id}`}>
+      <span className={`badge tone-${view.tone}`} data-testid={`state-${system.id}`}>
         <Icon aria-hidden size={14} />
         {texts.state[view.state]}
       </span>

@@ -9,12 +9,13 @@ import { useDeleteSystem, useSystem, useSystemInformation, useUnpairSystem } fro
 import type { System, SystemInformation } from "../../api/types";
 import ConfirmDialog from "../../components/ConfirmDialog";
 import ErrorState from "../../components/ErrorState";
+import { Fact, Facts } from "../../components/Facts";
 import { useNotify } from "../../components/Notifications";
 import Spinner from "../../components/Spinner";
 import { forgetSelectedSystem, rememberSelectedSystem } from "../../layout/selectedSystem";
 import CodePanel from "./CodePanel";
 import StateBadge from "./StateBadge";
-import { formatDateTime, formatRelative } from "./format";
+import { formatDateTime, formatRelative } from "../../components/format";
 import { OptInState, rolesText } from "./systemColumns";
 import { can, preconditions } from "./systemLogic";
 import { useSystemTexts } from "./texts";
@@ -162,7 +163,7 @@ function SystemDetails({ system }: { system: System }) {
         )}
       </header>
 
-      <div className="sys-info-grid">
+      <div className="card-grid">
         <StateSection system={system} />
         {mayEdit && (
           <section className="card" aria-labelledby="code-section">
@@ -179,7 +180,7 @@ function SystemDetails({ system }: { system: System }) {
         <SystemRuntimeCard systemId={system.id} enabled={readable} />
         <section className="card" aria-labelledby="connection-section">
           <h2 id="connection-section">{t("info.connection")}</h2>
-          <dl className="sys-facts">
+          <Facts>
             <Fact label={t("info.status")}>
               <span className={system.online ? "sys-connection-state online" : "sys-connection-state offline"}>
                 {system.online ? <CircleDot aria-hidden size={16} /> : <CircleOff aria-hidden size={16} />}
@@ -200,19 +201,19 @@ function SystemDetails({ system }: { system: System }) {
             </Fact>
             <Fact label={t("info.created")}>{formatDateTime(system.created_at, language)}</Fact>
             <Fact label={t("info.owner")}>{system.owner.email}</Fact>
-          </dl>
+          </Facts>
         </section>
         <section className="card" aria-labelledby="site-section">
           <h2 id="site-section">{t("info.siteSection")}</h2>
           <p className="sys-muted">{t("info.siteIntro")}</p>
-          <dl className="sys-facts">
+          <Facts>
             <Fact label={t("info.monitoringOptIn")}>
               <OptInState allowed={system.opt_in.monitoring} texts={texts} />
             </Fact>
             <Fact label={t("info.remoteOptIn")}>
               <OptInState allowed={system.opt_in.remote_configuration} texts={texts} />
             </Fact>
-          </dl>
+          </Facts>
         </section>
         <section className="card" aria-labelledby="roles-section">
           <h2 id="roles-section">{t("info.rolesSection")}</h2>
@@ -266,7 +267,7 @@ function StateSection({ system }: { system: System }) {
   return (
     <section className="card" aria-labelledby="state-section">
       <h2 id="state-section">{t("info.stateSection")}</h2>
-      <dl className="sys-facts">
+      <Facts>
         <Fact label={t("info.state")}>
           <StateBadge system={system} texts={texts} />
         </Fact>
@@ -276,7 +277,7 @@ function StateSection({ system }: { system: System }) {
         <Fact label={t("info.firmwareCheck")}>
           <Check ok={checks.firmwareOk}>{firmware}</Check>
         </Fact>
-      </dl>
+      </Facts>
     </section>
   );
 }
@@ -300,7 +301,7 @@ function DeviceSection({
     <section className="card" aria-labelledby="device-section">
       <h2 id="device-section">{t("info.device")}</h2>
       {failed && <p className="notice warning">{t("info.informationUnavailable")}</p>}
-      <dl className="sys-facts">
+      <Facts>
         <Fact label={t("info.model")}>{reported(information?.model ?? system.model)}</Fact>
         <Fact label={t("info.serial")}>
           <span className="mono">{system.serial}</span>
@@ -308,17 +309,8 @@ function DeviceSection({
         <Fact label={t("info.firmware")}>{reported(information?.firmware ?? system.firmware)}</Fact>
         <Fact label={t("info.agentVersion")}>{loading ? pending : reported(information?.agent_version)}</Fact>
         <Fact label={t("info.hostname")}>{loading ? pending : reported(information?.hostname)}</Fact>
-      </dl>
+      </Facts>
     </section>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="sys-fact">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }
 

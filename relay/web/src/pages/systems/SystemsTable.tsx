@@ -3,7 +3,6 @@ import { Pencil, Plus, Trash2 } from "lucide-react";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { errorText } from "../../api/errors";
 import {
   SYSTEM_SORT_KEYS,
   deleteSystemRequest,
@@ -13,8 +12,7 @@ import {
 } from "../../api/systems";
 import type { System } from "../../api/types";
 import ConfirmDialog from "../../components/ConfirmDialog";
-import { DataList, defaultListState, useListState, type ListSelection } from "../../components/list";
-import { useNotify } from "../../components/Notifications";
+import { DataList, defaultListState, useDeletableList } from "../../components/list";
 import { forgetSelectedSystem } from "../../layout/selectedSystem";
 import RowMenu from "./RowMenu";
 import { buildColumns, type SystemsVariant } from "./systemColumns";
@@ -31,8 +29,9 @@ const RenameSystemDialog = lazy(() => import("./RenameSystemDialog"));
 const DEFAULTS = defaultListState("name");
 const MINUTE_MS = 60_000;
 // Shorter than the shared default: the budget from a keystroke to new rows is 300 ms, and
-// the server answers a filtered page of 10,000 systems in a few milliseconds.
-const LIST_OPTIONS = { debounceMs: 120 };
+// the server answers a filtered page of 10,000 systems in a few milliseconds, so a request
+// per pause of a fast typist costs little.
+const LIST_OPTIONS = { debounceMs: 80 };
 
 // The current time, moving on once a minute (for "last seen 5 minutes ago").
 function useMinuteClock(): number {
@@ -67,15 +66,30 @@ export function SystemsTable({ variant }: { variant: SystemsVariant }) {
   const texts = useSystemTexts();
   const onLinkClick = useLinkClick();
   const nowMs = useMinuteClock();
-  const notify = useNotify();
   const client = useQueryClient();
-  const [state, setState] = useListState(DEFAULTS, SYSTEM_SORT_KEYS, LIST_OPTIONS);
-  const list = useSystemsList(state);
+  // Edit mode: only the owner deletes a system (delete_system), so only those rows select.
+  const rows = useDeletableList<System>({
+    defaults: DEFAULTS,
+    sortKeys: SYSTEM_SORT_KEYS,
+    stateOptions: LIST_OPTIONS,
+    useList: useSystemsList,
+    canSelect: (system) => can(system, "delete_system"),
+    confirmText: (count) => t("delete.confirmMany", { count }),
+    deleteRows: async (systems) => {
+      const results = await Promise.allSettled(systems.map((system) => deleteSystemRequest(system.id)));
+      const deleted = systems.filter((_, index) => results[index]?.status === "fulfilled").map((system) => system.id);
+      deleted.forEach((id) => forgetSelectedSystem(id));
+      forgetDeletedSystems(client, deleted);
+      return results;
+    },
+    deleteOne: useDeleteSystem(),
+    deletedText: (system) => t("delete.done", { name: system.name }),
+    onDeleted: (system) => forgetSelectedSystem(system.id),
+  });
+  const { list, deleting, askDelete } = rows;
   const code = useCodeActions();
-  const remove = useDeleteSystem();
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<System | null>(null);
-  const [deleting, setDeleting] = useState<System | null>(null);
   const language = i18n.language;
 
   const headers = useMemo(
@@ -123,50 +137,21 @@ export function SystemsTable({ variant }: { variant: SystemsVariant }) {
               aria-label={texts.deleteNamed(system.name)}
               title={texts.delete}
               data-testid={`delete-${system.id}`}
-              onClick={() => setDeleting(system)}
+              onClick={() => askDelete(system)}
             >
               <Trash2 aria-hidden size={16} />
             </button>
           )}
         </>
       ),
-    [variant, texts],
+    [variant, texts, askDelete],
   );
 
   const rowKey = useCallback((system: System) => system.id, []);
   const rowLabel = useCallback((system: System) => system.name, []);
 
-  // Edit mode: only the owner deletes a system (delete_system), so only those rows select.
-  const selection = useMemo<ListSelection<System>>(
-    () => ({
-      canSelect: (system) => can(system, "delete_system"),
-      deleteRows: async (systems) => {
-        const results = await Promise.allSettled(systems.map((system) => deleteSystemRequest(system.id)));
-        const deleted = systems.filter((_, index) => results[index]?.status === "fulfilled").map((system) => system.id);
-        deleted.forEach((id) => forgetSelectedSystem(id));
-        forgetDeletedSystems(client, deleted);
-        return results;
-      },
-      confirmText: (count) => t("delete.confirmMany", { count }),
-    }),
-    [client, t],
-  );
-
   // No edit mode where nothing on the page may be deleted: it would offer nothing to do.
   const anyDeletable = list.data?.items.some((system) => can(system, "delete_system")) ?? false;
-
-  const confirmDelete = () => {
-    const system = deleting;
-    if (!system) return;
-    remove.mutate(system.id, {
-      onSuccess: () => {
-        forgetSelectedSystem(system.id);
-        notify.success(t("delete.done", { name: system.name }));
-      },
-      onError: (error) => notify.error(errorText(t, error)),
-      onSettled: () => setDeleting(null),
-    });
-  };
 
   return (
     <>
@@ -175,13 +160,7 @@ export function SystemsTable({ variant }: { variant: SystemsVariant }) {
         columns={columns}
         rowKey={rowKey}
         rowLabel={rowLabel}
-        state={state}
-        onStateChange={setState}
-        data={list.data}
-        isLoading={list.isLoading}
-        isFetching={list.isFetching}
-        error={list.error}
-        onRetry={() => void list.refetch()}
+        {...rows.listProps}
         emptyText={t("overview.empty")}
         noMatchText={t("overview.noMatch")}
         filterLabel={t("overview.filter")}
@@ -191,20 +170,16 @@ export function SystemsTable({ variant }: { variant: SystemsVariant }) {
             {t("actions.create")}
           </button>
         }
-        selection={anyDeletable ? selection : undefined}
+        selection={anyDeletable ? rows.listProps.selection : undefined}
         rowActions={rowActions}
         testId="systems-table"
       />
       {code.dialog}
       <ConfirmDialog
-        open={deleting !== null}
         title={t("delete.title")}
         text={deleting ? t("delete.text", { name: deleting.name, serial: deleting.serial }) : ""}
         confirmLabel={t("delete.confirm")}
-        danger
-        busy={remove.isPending}
-        onConfirm={confirmDelete}
-        onCancel={() => setDeleting(null)}
+        {...rows.confirmProps}
       />
       {creating && (
         <Suspense fallback={null}>

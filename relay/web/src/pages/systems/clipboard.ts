@@ -1,18 +1,7 @@
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
+import { copyText } from "../../components/clipboard";
 import { useNotify } from "../../components/Notifications";
-
-// Writes text to the clipboard. False when the browser offers no clipboard here (plain
-// HTTP, an old browser) or refuses; the caller then shows the text to copy by hand.
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    if (typeof navigator === "undefined" || !navigator.clipboard?.writeText) return false;
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // Copies and tells the user how it went through the notification area (a live region,
 // so screen readers hear "Copied" too).

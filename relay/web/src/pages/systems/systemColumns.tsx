@@ -4,7 +4,7 @@ import type { System } from "../../api/types";
 import type { Column } from "../../components/list";
 import CodeCell, { type CodeHandlers } from "./CodeCell";
 import StateBadge from "./StateBadge";
-import { formatDate, formatRelative } from "./format";
+import { formatDate, formatRelative } from "../../components/format";
 import type { SystemTexts } from "./texts";
 
 // The columns of the systems lists. One builder for both pages, so the overview (D1) and

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type KeyboardEvent, type ReactNode, type Ref } from "react";
-import "./access.css";
+import "./pickers.css";
 
 export interface ComboboxProps<T> {
   label: string;
@@ -144,9 +144,9 @@ export function Combobox<T>({
     .join(" ");
 
   return (
-    <div className="field access-combobox" data-testid={testId}>
+    <div className="field combobox" data-testid={testId}>
       <label htmlFor={inputId}>{label}</label>
-      <div className="access-combobox-anchor">
+      <div className="combobox-anchor">
         <input
           ref={inputRef}
           id={inputId}
@@ -182,7 +182,7 @@ export function Combobox<T>({
           id={listId}
           role="listbox"
           aria-label={label}
-          className="access-combobox-list"
+          className="combobox-list popup-list"
           hidden={!expanded}
         >
           {options.map((option, index) => (
@@ -191,7 +191,7 @@ export function Combobox<T>({
               id={optionId(index)}
               role="option"
               aria-selected={index === active}
-              className={index === active ? "access-combobox-option active" : "access-combobox-option"}
+              className={index === active ? "combobox-option active" : "combobox-option"}
               // Keep focus in the field: choosing must not blur it first.
               onMouseDown={(event) => event.preventDefault()}
               onClick={() => choose(index)}
@@ -201,7 +201,7 @@ export function Combobox<T>({
           ))}
         </ul>
       </div>
-      <p id={statusId} className="field-hint access-combobox-status" role="status" aria-live="polite">
+      <p id={statusId} className="field-hint combobox-status" role="status" aria-live="polite">
         {open ? statusText : ""}
       </p>
       {hint && (

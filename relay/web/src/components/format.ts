@@ -1,5 +1,6 @@
-// Dates of the systems pages. Intl formatters are costly to build and a list renders many
-// dates, so one formatter per language and kind is kept.
+// Dates as every page of the portal shows them, in the user's language. Intl formatters
+// are costly to build and a list renders many dates, so one formatter per language and
+// kind is kept.
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();

@@ -4,7 +4,7 @@
 // copy by hand.
 export async function copyText(text: string): Promise<boolean> {
   try {
-    if (navigator.clipboard?.writeText) {
+    if (typeof navigator !== "undefined" && navigator.clipboard?.writeText) {
       await navigator.clipboard.writeText(text);
       return true;
     }
@@ -15,7 +15,7 @@ export async function copyText(text: string): Promise<boolean> {
 }
 
 function copyWithCommand(text: string): boolean {
-  if (typeof document.execCommand !== "function") return false;
+  if (typeof document === "undefined" || typeof document.execCommand !== "function") return false;
   const field = document.createElement("textarea");
   field.value = text;
   field.setAttribute("readonly", "");

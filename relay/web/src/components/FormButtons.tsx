@@ -1,8 +1,8 @@
 import { useTranslation } from "react-i18next";
-import Spinner from "../../components/Spinner";
-import "./access.css";
+import Spinner from "./Spinner";
 
-// Cancel and submit at the end of a form; the submit button shows the work while it runs.
+// Cancel and submit at the end of a form; the submit button shows the work while it runs
+// and both are disabled meanwhile.
 export function FormButtons({
   pending,
   submitLabel,
@@ -18,7 +18,7 @@ export function FormButtons({
 }) {
   const { t } = useTranslation("common");
   return (
-    <div className="access-form-buttons">
+    <div className="form-buttons">
       <button type="button" className="button" onClick={onCancel} disabled={pending || cancelDisabled}>
         {cancelLabel ?? t("actions.cancel")}
       </button>
