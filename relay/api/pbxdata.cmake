@@ -2,6 +2,7 @@
 # export; included by relay/api/CMakeLists.txt.
 target_sources(relay_api PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/pbxdata_handlers.cc
+  ${CMAKE_CURRENT_LIST_DIR}/fleet_actions_handlers.cc
   ${CMAKE_CURRENT_LIST_DIR}/pbxdata_scope.cc
   ${CMAKE_CURRENT_LIST_DIR}/registration_handlers.cc
   ${CMAKE_CURRENT_LIST_DIR}/licences_handlers.cc
@@ -25,5 +26,6 @@ if(CCC_BUILD_TESTS)
     ${CMAKE_CURRENT_LIST_DIR}/registration_handlers_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/licences_handlers_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/calls_handlers_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/fleet_actions_handlers_test.cc
   )
 endif()

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "relay/api/calls_handlers.h"
+#include "relay/api/fleet_actions_handlers.h"
 #include "relay/api/licences_handlers.h"
 #include "relay/api/registration_handlers.h"
 
@@ -10,6 +11,7 @@ namespace ccc::relay::api {
 
 void AddPbxDataRoutes(http::Router& router, const ApiServices& services,
                       const CallExportOptions& exports) {
+  AddFleetActionRoutes(router, services);
   AddRegistrationRoutes(router, services);
   AddLicencesRoutes(router, services);
   std::shared_ptr<CallExporter> exporter;

@@ -776,6 +776,7 @@ CASES = [
          row(*[(422, "maintenance_inactive")] * 2, 403, 403,
              *[(422, "maintenance_inactive")] * 2, 404, 404, 404, 401),
          fixed(lambda w: f"/api/v1/systems/{w.s1.id}/calls.csv")),
+    Case("GET", "/api/v1/fleet/actions", "", LOGGED_IN_200, fixed("/api/v1/fleet/actions")),
     Case("GET", "/api/v1/fleet/telephones", "", LOGGED_IN_200,
          pbx_list("/api/v1/fleet/telephones")),
     Case("GET", "/api/v1/fleet/accounts", "", LOGGED_IN_200, pbx_list("/api/v1/fleet/accounts")),

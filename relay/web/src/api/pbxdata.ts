@@ -8,14 +8,15 @@ import type { ListState } from "../components/list/listState";
 // system and fleet-wide, call data with its CSV export, licences and device information.
 //
 // Query keys start with their resource name, the prefix live events invalidate by:
-// "registrations" (telephones and accounts; the relay emits it when they change), "calls"
+// "registrations" (telephones and accounts; the relay emits it when they change, and a
+// "systems" event reloads them too, as it may change which systems they show), "calls"
 // (no events: call data is looked at on demand) and "systems" for licences, which arrive
 // with the system information (the relay emits "systems" when that changes).
 
 export const REGISTRATIONS = "registrations";
 export const CALLS = "calls";
 
-// --- wire values (agent/sources/pbx_source.h WireNames; order = the PBX's order) ---
+// --- wire values (common/protocol/pbx_wire.h; order = the PBX's order) ---
 
 export const TELEPHONE_STATUSES = [
   "no_provisioning_file",

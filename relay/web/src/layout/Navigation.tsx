@@ -1,7 +1,8 @@
 import { useTranslation } from "react-i18next";
 import { NavLink as RouterLink } from "react-router";
+import { useFleetActions } from "../api/fleet";
 import { useSystem } from "../api/systems";
-import { SECTIONS, systemPageLinks, TOP_LINKS, type NavLink } from "./navigation";
+import { SECTIONS, systemPageLinks, TOP_LINKS, visibleLinks, type NavLink } from "./navigation";
 import { useSelectedSystem } from "./selectedSystem";
 
 function Item({ link, label }: { link: NavLink; label: string }) {
@@ -21,6 +22,7 @@ export default function Navigation({ onNavigate }: { onNavigate?: () => void }) 
   // until it loads only the information page is offered.
   const system = useSystem(selected?.id ?? 0);
   const selectedName = system.data?.name ?? selected?.name;
+  const fleetActions = useFleetActions().data?.actions;
   const selectedLinks = selected
     ? systemPageLinks(system.data ?? { id: selected.id, allowed_actions: [] })
     : [];
@@ -38,7 +40,7 @@ export default function Navigation({ onNavigate }: { onNavigate?: () => void }) 
           </h2>
           {section.key === "allSystems" && <h3 className="nav-subheading">{t("nav.allSystems")}</h3>}
           <ul className="nav-list">
-            {section.links.map((link) => (
+            {visibleLinks(section.links, fleetActions).map((link) => (
               <Item key={link.key} link={link} label={t(`nav.${link.key}`)} />
             ))}
           </ul>

@@ -7,6 +7,8 @@ export interface NavLink {
   key: string; // i18n key under common:nav
   to: string;
   end?: boolean;
+  // Fleet pages: shown only when the user may do this on at least one system.
+  action?: SystemAction;
 }
 
 export interface NavSection {
@@ -39,10 +41,10 @@ export const SECTIONS: NavSection[] = [
     key: "allSystems",
     links: [
       { key: "overview", to: "/systems", end: true },
-      { key: "telephones", to: "/fleet/telephones" },
-      { key: "accounts", to: "/fleet/accounts" },
-      { key: "backup", to: "/fleet/backup" },
-      { key: "calls", to: "/fleet/calls" },
+      { key: "telephones", to: "/fleet/telephones", action: "read_registration_status" },
+      { key: "accounts", to: "/fleet/accounts", action: "read_registration_status" },
+      { key: "backup", to: "/fleet/backup", action: "backup" },
+      { key: "calls", to: "/fleet/calls", action: "call_data" },
     ],
   },
 ];
@@ -74,4 +76,13 @@ export function systemPageLinks(system: Pick<System, "id" | "allowed_actions">):
   return SYSTEM_LINKS.filter(({ action }) => action === null || allowed.has(action)).map(
     ({ key, path }) => ({ key, to: `/systems/${system.id}${path}` }),
   );
+}
+
+// The links a user is offered: those without an action, and those whose action the user
+// has on some system (`fleetActions`, GET /fleet/actions). While that is unknown (loading,
+// or it failed) gated links stay hidden rather than appear and vanish; the pages remain
+// reachable by address, and the server filters them by system either way.
+export function visibleLinks(links: NavLink[], fleetActions: readonly SystemAction[] | undefined): NavLink[] {
+  const allowed = new Set<string>(fleetActions ?? []);
+  return links.filter((link) => link.action === undefined || allowed.has(link.action));
 }

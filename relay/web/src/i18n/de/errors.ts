@@ -31,6 +31,8 @@ export default {
   missing_field: "Ein erforderlicher Wert fehlt.",
   field_too_long: "Ein Wert ist zu lang.",
   unknown_field: "Die Anfrage enthält ein unbekanntes Feld.",
+  duplicate_field: "Die Anfrage nennt ein Feld mehr als einmal.",
+  session_required: "Dafür ist eine Anmeldung nötig; ein API-Token genügt nicht.",
   invalid_parameter: "Ein Parameter ist ungültig.",
   invalid_body: "Die Anfrage ist ungültig.",
   malformed_json: "Die Anfrage ist ungültig.",

@@ -30,6 +30,8 @@ export default {
   missing_field: "A required value is missing.",
   field_too_long: "A value is too long.",
   unknown_field: "The request contains an unknown field.",
+  duplicate_field: "The request names a field more than once.",
+  session_required: "This needs a signed-in session; an API token cannot do it.",
   invalid_parameter: "A parameter is not valid.",
   invalid_body: "The request is not valid.",
   malformed_json: "The request is not valid.",
