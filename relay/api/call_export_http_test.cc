@@ -23,6 +23,7 @@
 
 #include "relay/api/pbxdata_handlers.h"
 #include "relay/api/pbxdata_test_support.h"
+#include "relay/http/chunked_body_test_support.h"
 #include "relay/http/http_server.h"
 #include "relay/store/store.h"
 
@@ -30,47 +31,12 @@ namespace ccc::relay::api {
 namespace {
 
 using namespace std::chrono_literals;
+using http::testing::Dechunk;
+using http::testing::Dechunked;
 using testing::PbxDataEnv;
 
 constexpr char kSerial[] = "PBX-HTTP-1";
 constexpr uint64_t kCalls = 60'000;  // ~7 MB of CSV: more than the socket buffers hold
-
-// A chunked body (RFC 9112 7.1; the server sends no extensions or trailers) taken apart:
-// its data, and whether the last chunk ended it, as an HTTP client decides whether a
-// download is complete.
-struct Dechunked {
-  std::string data;
-  bool complete = false;
-  bool malformed = false;
-};
-
-Dechunked Dechunk(std::string_view body) {
-  Dechunked out;
-  for (;;) {
-    const size_t line_end = body.find("\r\n");
-    if (line_end == std::string_view::npos) return out;  // cut short
-    const std::string size_text(body.substr(0, line_end));
-    char* end = nullptr;
-    const size_t size = std::strtoul(size_text.c_str(), &end, 16);
-    if (size_text.empty() || end != size_text.c_str() + size_text.size()) {
-      out.malformed = true;
-      return out;
-    }
-    body.remove_prefix(line_end + 2);
-    if (size == 0) {
-      out.complete = body == "\r\n";
-      out.malformed = !out.complete;
-      return out;
-    }
-    if (body.size() < size + 2) return out;  // cut short
-    if (body.substr(size, 2) != "\r\n") {
-      out.malformed = true;
-      return out;
-    }
-    out.data += body.substr(0, size);
-    body.remove_prefix(size + 2);
-  }
-}
 
 size_t CountLines(std::string_view csv) {
   size_t lines = 0;

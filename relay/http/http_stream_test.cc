@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "relay/http/chunked_body_test_support.h"
 #include "relay/http/http_server.h"
 #include "relay/http/router.h"
 
@@ -27,6 +28,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 using namespace std::chrono_literals;
+using testing::Dechunk;
+using testing::Dechunked;
 
 constexpr auto kDeadline = 5s;
 
@@ -137,42 +140,6 @@ bool WaitUntil(const std::function<bool()>& condition) {
     std::this_thread::sleep_for(10ms);
   }
   return true;
-}
-
-// A chunked body (RFC 9112 7.1; no extensions or trailers: the server sends none) taken
-// apart: its data, and whether the last chunk ended it.
-struct Dechunked {
-  std::string data;
-  bool complete = false;
-  bool malformed = false;
-};
-
-Dechunked Dechunk(std::string_view body) {
-  Dechunked out;
-  for (;;) {
-    const size_t line_end = body.find("\r\n");
-    if (line_end == std::string_view::npos) return out;  // cut short
-    char* end = nullptr;
-    const std::string size_text(body.substr(0, line_end));
-    const size_t size = std::strtoul(size_text.c_str(), &end, 16);
-    if (size_text.empty() || end != size_text.c_str() + size_text.size()) {
-      out.malformed = true;
-      return out;
-    }
-    body.remove_prefix(line_end + 2);
-    if (size == 0) {
-      out.complete = body == "\r\n";
-      out.malformed = !out.complete;
-      return out;
-    }
-    if (body.size() < size + 2) return out;  // cut short
-    if (body.substr(size, 2) != "\r\n") {
-      out.malformed = true;
-      return out;
-    }
-    out.data += body.substr(0, size);
-    body.remove_prefix(size + 2);
-  }
 }
 
 // The body after the head of a received response.
