@@ -1,9 +1,9 @@
 """kill -9 of a busy agent, repeatedly: nothing its outbox committed is lost, nothing is
 stored twice."""
-import random
 import time
 
 from harness.delivery import check_exactly_once, wait_drained, wait_stored
+from harness.randomness import seeded_random
 
 DEVICE = "CRASH-1"
 CYCLES = 3
@@ -15,10 +15,7 @@ AGENT_SETTINGS = {
 
 
 def test_an_agent_killed_mid_stream_loses_and_duplicates_nothing(fleet):
-    rng = random.Random()
-    seed = rng.randrange(1 << 30)
-    rng.seed(seed)
-    print(f"random seed {seed}")
+    rng = seeded_random()
 
     fleet.start_broker()
     relay = fleet.make_relay()

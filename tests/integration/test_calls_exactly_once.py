@@ -14,7 +14,6 @@ simulator's own count to give about BURST_A calls whatever the time. Agent A's o
 capped (1 MiB, ~2,500 calls) and its uplink paced (~250 calls/s), so collection is held
 up by delivery throughout: pages are refused by the full outbox and read again later.
 Agent B starts during the broker outage and reads its whole history into its outbox."""
-import random
 import time
 
 import pytest
@@ -22,6 +21,7 @@ from harness.calls import (OutboxCalls, RelayCalls, check_calls_exactly_once,
                            fresh_start_ids, now_ms, sim_call_count, sim_calls)
 from harness.ports import wait_for
 from harness.processes import merge
+from harness.randomness import seeded_random
 
 DEVICE_A = "CALLS-A"
 DEVICE_B = "CALLS-B"
@@ -93,10 +93,7 @@ def grows(relay_calls: RelayCalls, by: int, agent, timeout: float = 30):
 
 
 def test_a_burst_of_calls_survives_kills_restarts_and_a_broker_outage_exactly_once(fleet):
-    rng = random.Random()
-    seed = rng.randrange(1 << 30)
-    rng.seed(seed)
-    print(f"random seed {seed}")
+    rng = seeded_random()
 
     fleet.start_broker()
     relay = fleet.make_relay()
