@@ -126,7 +126,8 @@ std::string Hostname() {
   return name;
 }
 
-// Returns heap pages freed after start-up and the TLS handshake to the system.
+// Returns heap pages that start-up, the TLS handshake and the first upload of the PBX's
+// call history used, and the steady state does not, to the system.
 void TrimResidentMemory() { ::malloc_trim(0); }
 
 // Outbox data loss or a failing start: logged as critical, exit status 1.
@@ -179,7 +180,19 @@ int RunAgent(const AgentConfig& config) {
   options.max_batch_bytes = static_cast<size_t>(config.mqtt.max_batch_bytes);
   options.max_inflight = static_cast<size_t>(config.mqtt.max_inflight);
   options.seed = seed;
-  options.on_connected = [] { TrimResidentMemory(); };
+  // Once per connection, when everything collected so far has been published: by then the
+  // one-off work (handshake, the first read of the call history and its upload) is done, and
+  // the code it ran is not needed again until the next connection.
+  bool trim_when_drained = false;
+  options.on_connected = [&trim_when_drained] {
+    TrimResidentMemory();
+    trim_when_drained = true;
+  };
+  options.on_drained = [&trim_when_drained] {
+    if (!trim_when_drained) return;
+    trim_when_drained = false;
+    TrimResidentMemory();
+  };
   options.on_running = [] { ccc::service::NotifyServiceManager("READY=1"); };
   if (const auto watchdog = ccc::service::ServiceWatchdogInterval(); watchdog.count() > 0) {
     options.heartbeat = [] { ccc::service::NotifyServiceManager("WATCHDOG=1"); };

@@ -54,8 +54,12 @@ Result<bool> CallCollector::Poll(int64_t now_ms) {
     page_.reserve(calls->size());
     for (const sources::CallRecord& call : *calls) page_.push_back({now_ms, CallBody(call)});
     const uint64_t last = calls->back().id;
-    CCC_RETURN_IF_ERROR(outbox_.AppendWithCursor(protocol::kStreamCalls, page_, kCallsCursorKey,
-                                                 std::to_string(last)));
+    const Status appended = outbox_.AppendWithCursor(protocol::kStreamCalls, page_, kCallsCursorKey,
+                                                     std::to_string(last));
+    // The bodies are in the outbox now (or are made again from the source): kept until the
+    // next page, the last page of the call history would stay on the heap for good.
+    page_.clear();
+    CCC_RETURN_IF_ERROR(appended);
     // Only now that the transaction committed: a refused page is read again later.
     cursor_ = last;
     calls_stored_ += calls->size();

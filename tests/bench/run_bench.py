@@ -64,9 +64,13 @@ FIGURES = [
     ("replay_runs", "", "", None),
     ("agent_rss_mb", "MB", "<= 10", lambda v: v <= 10),
     ("agent_rss_mean_mb", "MB", "", None),
+    ("agent_pss_mb", "MB", "", None),
+    ("agent_anon_mb", "MB", "", None),
     ("agent_cpu_pct", "% core", "<= 0.5", lambda v: v <= 0.5),
     ("collectd_rss_mb", "MB", "peer", None),
     ("collectd_rss_mean_mb", "MB", "peer", None),
+    ("collectd_pss_mb", "MB", "peer", None),
+    ("collectd_anon_mb", "MB", "peer", None),
     ("collectd_cpu_pct", "% core", "peer", None),
     ("soak_seconds", "s", "", None),
     ("soak_agent_samples_stored", "samples", "", None),
@@ -349,6 +353,12 @@ class Bench:
         stored0 = metric(relay.metrics(), "ccc_relay_samples_stored_total")
         print(f"[bench] soak window {self.soak_s:.0f} s", file=sys.stderr, flush=True)
         samples = sample_processes({"agent": agent.pid, "collectd": collectd.pid}, self.soak_s)
+        # VmRSS counts shared library pages in full; the proportional share and the private
+        # anonymous memory say what the process itself costs the machine.
+        for who, pid in (("agent", agent.pid), ("collectd", collectd.pid)):
+            rollup = read_smaps_rollup(pid)
+            self.results[f"{who}_pss_mb"] = round(rollup["Pss"] / 2**20, 2)
+            self.results[f"{who}_anon_mb"] = round(rollup["Anonymous"] / 2**20, 2)
         agent.check_alive()
         if collectd.proc.poll() is not None:
             raise RuntimeError(f"collectd exited during the soak: {collectd.log()[-800:]}")
@@ -906,6 +916,17 @@ def read_proc(pid: int):
         fields = f.read().rsplit(")", 1)[1].split()
     # After "pid (comm)": field 14 utime and 15 stime are at index 11 and 12.
     return rss, int(fields[11]) + int(fields[12])
+
+
+def read_smaps_rollup(pid: int) -> dict:
+    """The byte counts of /proc/PID/smaps_rollup (Rss, Pss, Anonymous, ...)."""
+    out = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                out[parts[0].rstrip(":")] = int(parts[1]) * 1024
+    return out
 
 
 def sample_processes(pids: dict, seconds: float, interval: float = 1.0, stop_when=None) -> dict:
