@@ -310,6 +310,11 @@ Response Information(const ApiServices& services, int64_t id, const Caller& call
                    {"first_registration_at", OptionalTime(s.first_registration_ms)}};
   // D3 facts of the PBX itself (issue 5): hardware_revision, booted_at, uptime_s.
   AddInformationFields(sysinfo_json, NowMs(services), out);
+  // What "firmware too old" is measured against, so a user can tell an installer which
+  // version to install; null while the operator has set none.
+  auto minimum = services.directory->MinimumFirmware();
+  if (!minimum.ok()) return StatusResponse(minimum.status());
+  out["minimum_firmware"] = minimum->empty() ? json::value(nullptr) : json::value(*minimum);
   return http::JsonResponse(200, json::serialize(out));
 }
 

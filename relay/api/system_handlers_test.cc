@@ -396,6 +396,18 @@ TEST_F(SystemApi, InformationShowsWhatTheAgentReported) {
   EXPECT_TRUE(body.at("first_registration_at").is_null());
 }
 
+TEST_F(SystemApi, InformationNamesTheMinimumFirmwareOnceTheOperatorSetOne) {
+  const int64_t id = CreateSystem("PBX-0001");
+  EXPECT_TRUE(Body(Call(Who::kOwner, Method::kGet, SystemPath(id, "/information")))
+                  .at("minimum_firmware")
+                  .is_null());
+  ASSERT_TRUE(env().directory().SetMinimumFirmware("2.8.0", testing::OperatorActor()).ok());
+  EXPECT_EQ(Body(Call(Who::kMonitoring, Method::kGet, SystemPath(id, "/information")))
+                .at("minimum_firmware")
+                .as_string(),
+            "2.8.0");
+}
+
 TEST_F(SystemApi, InformationOfASilentSystemIsEmpty) {
   const int64_t id = CreateSystem("PBX-0001");
   auto body = Body(Call(Who::kOwner, Method::kGet, SystemPath(id, "/information")));

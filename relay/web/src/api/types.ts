@@ -104,6 +104,8 @@ export interface SystemInformation {
   hardware_revision?: string;
   booted_at?: string | null;
   uptime_s?: number | null;
+  // The firmware version the operator requires (null: none set).
+  minimum_firmware?: string | null;
 }
 
 export interface Authorisation {

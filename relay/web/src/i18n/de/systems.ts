@@ -164,6 +164,7 @@ export default {
     firmwareCheck: "Mindest-Firmware",
     firmwareOk: "Erfüllt",
     firmwareTooOld: "Firmware ist älter als verlangt: Verwaltungsfunktionen sind gesperrt",
+    firmwareTooOldNeeds: "Firmware ist älter als verlangt ({{version}} oder neuer): Verwaltungsfunktionen sind gesperrt",
     firmwareUnknown: "Wird geprüft, sobald sich die Anlage meldet",
     siteSection: "Freigaben vor Ort",
     siteIntro: "Der Installateur legt vor Ort fest, was das Control Center mit dieser Telefonanlage tun darf.",

@@ -160,6 +160,7 @@ export default {
     firmwareCheck: "Minimum firmware",
     firmwareOk: "Met",
     firmwareTooOld: "Firmware is older than required: management functions are locked",
+    firmwareTooOldNeeds: "Firmware is older than required ({{version}} or later): management functions are locked",
     firmwareUnknown: "Checked once the system reports",
     siteSection: "Permissions on site",
     siteIntro: "The installer decides on site what the control center may do with this PBX.",

@@ -70,6 +70,14 @@ describe("parseSystemId", () => {
 });
 
 describe("SystemInformationPage", () => {
+  it("names the required firmware version when the operator set one", async () => {
+    const withMinimum = { ...information, minimum_firmware: "2.8.0" };
+    mockFetch(routes(() => paired, (call) =>
+      call.path === "/systems/4/information" ? { status: 200, body: withMinimum } : undefined));
+    renderPage(4);
+    expect(await screen.findByText(/Firmware is older than required \(2\.8\.0 or later\)/)).toBeInTheDocument();
+  });
+
   it("shows the device, connection, preconditions and site opt-ins", async () => {
     mockFetch(routes(() => paired));
     renderPage(4);

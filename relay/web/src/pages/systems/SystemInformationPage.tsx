@@ -164,7 +164,7 @@ function SystemDetails({ system }: { system: System }) {
       </header>
 
       <div className="card-grid">
-        <StateSection system={system} />
+        <StateSection system={system} minimumFirmware={information.data?.minimum_firmware ?? null} />
         {mayEdit && (
           <section className="card" aria-labelledby="code-section">
             <h2 id="code-section">{t("info.codeSection")}</h2>
@@ -251,7 +251,8 @@ function SystemDetails({ system }: { system: System }) {
   );
 }
 
-function StateSection({ system }: { system: System }) {
+// minimumFirmware: the operator's required version, named when the firmware is too old.
+function StateSection({ system, minimumFirmware }: { system: System; minimumFirmware: string | null }) {
   const { t, i18n } = useTranslation("systems");
   const texts = useSystemTexts();
   const language = i18n.language;
@@ -262,7 +263,9 @@ function StateSection({ system }: { system: System }) {
   else maintenance = until ? t("info.maintenanceEnded", { date: until }) : t("info.maintenanceInactive");
   let firmware: string;
   if (checks.firmwareOk === null) firmware = t("info.firmwareUnknown");
-  else firmware = checks.firmwareOk ? t("info.firmwareOk") : t("info.firmwareTooOld");
+  else if (checks.firmwareOk) firmware = t("info.firmwareOk");
+  else if (minimumFirmware) firmware = t("info.firmwareTooOldNeeds", { version: minimumFirmware });
+  else firmware = t("info.firmwareTooOld");
 
   return (
     <section className="card" aria-labelledby="state-section">
