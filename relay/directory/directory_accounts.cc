@@ -18,6 +18,7 @@ using detail::InCompany;
 using detail::Json;
 using detail::OptionalInt;
 using detail::OptionalText;
+using detail::ReadAuditEntry;
 using sqlite::Database;
 using sqlite::Statement;
 
@@ -99,25 +100,6 @@ ApiToken ReadApiToken(const Statement& stmt) {
   token.last_used_ms = OptionalInt(stmt, 4);
   token.expires_ms = OptionalInt(stmt, 5);
   return token;
-}
-
-constexpr std::string_view kAuditColumns =
-    "SELECT id, ts_ms, company_id, actor_user_id, actor, address, action, target_type,"
-    " target_id, details_json FROM audit_log";
-
-AuditEntry ReadAuditEntry(const Statement& stmt) {
-  AuditEntry entry;
-  entry.id = stmt.ColumnInt(0);
-  entry.ts_ms = stmt.ColumnInt(1);
-  entry.company_id = OptionalInt(stmt, 2);
-  entry.actor_user_id = OptionalInt(stmt, 3);
-  entry.actor = stmt.ColumnText(4);
-  entry.address = stmt.ColumnText(5);
-  entry.action = stmt.ColumnText(6);
-  entry.target_type = stmt.ColumnText(7);
-  entry.target_id = stmt.ColumnText(8);
-  entry.details_json = stmt.ColumnText(9);
-  return entry;
 }
 
 // Runs a one-row query on a reader: nullopt without a row.
@@ -584,8 +566,8 @@ Result<Page<AuditEntry>> Directory::ListAudit(int64_t company_id, const ListQuer
   const std::string where =
       " WHERE company_id = ?1 AND (?2 = '' OR actor LIKE ?3 ESCAPE '\\'"
       " OR action LIKE ?3 ESCAPE '\\' OR target_id LIKE ?3 ESCAPE '\\')";
-  return ReadCompanyPage(*impl_, company_id, query, "SELECT count(*) FROM audit_log", kAuditColumns,
-                         where, *order, ReadAuditEntry);
+  return ReadCompanyPage(*impl_, company_id, query, "SELECT count(*) FROM audit_log",
+                         detail::kAuditSelect, where, *order, ReadAuditEntry);
 }
 
 }  // namespace ccc::relay::directory

@@ -12,23 +12,7 @@ namespace ccc::relay::directory {
 namespace {
 
 using detail::Connection;
-using detail::OptionalInt;
 using sqlite::Statement;
-
-AuditEntry ReadAuditRow(const Statement& stmt) {
-  AuditEntry entry;
-  entry.id = stmt.ColumnInt(0);
-  entry.ts_ms = stmt.ColumnInt(1);
-  entry.company_id = OptionalInt(stmt, 2);
-  entry.actor_user_id = OptionalInt(stmt, 3);
-  entry.actor = stmt.ColumnText(4);
-  entry.address = stmt.ColumnText(5);
-  entry.action = stmt.ColumnText(6);
-  entry.target_type = stmt.ColumnText(7);
-  entry.target_id = stmt.ColumnText(8);
-  entry.details_json = stmt.ColumnText(9);
-  return entry;
-}
 
 SystemDevice ReadSystemDevice(const Statement& stmt) {
   SystemDevice device;
@@ -53,12 +37,12 @@ Result<std::vector<AuditEntry>> Directory::AuditEntriesAfter(int64_t after_id, i
   if (limit < 1) return InvalidArgument("limit must be positive");
   return impl_->Read<std::vector<AuditEntry>>(
       [&](Connection& c) -> Result<std::vector<AuditEntry>> {
-        Result<Statement*> stmt = c.Cached(
-            "SELECT id, ts_ms, company_id, actor_user_id, actor, address, action, target_type,"
-            " target_id, details_json FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2");
+        static const std::string kSql =
+            std::string(detail::kAuditSelect) + " WHERE id > ?1 ORDER BY id LIMIT ?2";
+        Result<Statement*> stmt = c.Cached(kSql);
         if (!stmt.ok()) return stmt.status();
         (*stmt)->Bind(1, after_id).Bind(2, limit);
-        return detail::ReadAll(**stmt, ReadAuditRow);
+        return detail::ReadAll(**stmt, detail::ReadAuditEntry);
       });
 }
 

@@ -174,6 +174,26 @@ inline void BindOptional(sqlite::Statement& stmt, int index, const std::optional
   }
 }
 
+// The audit log's rows, for the audit list and the event hub's feed alike.
+inline constexpr std::string_view kAuditSelect =
+    "SELECT id, ts_ms, company_id, actor_user_id, actor, address, action, target_type,"
+    " target_id, details_json FROM audit_log";
+
+inline AuditEntry ReadAuditEntry(const sqlite::Statement& stmt) {
+  AuditEntry entry;
+  entry.id = stmt.ColumnInt(0);
+  entry.ts_ms = stmt.ColumnInt(1);
+  entry.company_id = OptionalInt(stmt, 2);
+  entry.actor_user_id = OptionalInt(stmt, 3);
+  entry.actor = stmt.ColumnText(4);
+  entry.address = stmt.ColumnText(5);
+  entry.action = stmt.ColumnText(6);
+  entry.target_type = stmt.ColumnText(7);
+  entry.target_id = stmt.ColumnText(8);
+  entry.details_json = stmt.ColumnText(9);
+  return entry;
+}
+
 inline void BindOptional(sqlite::Statement& stmt, int index, const std::optional<std::string>& v) {
   if (v) {
     stmt.Bind(index, std::string_view(*v));
